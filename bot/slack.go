@@ -1,0 +1,475 @@
+// Package bot is the Slack transport: the Socket Mode loop that acks and
+// dispatches envelopes to the handlers, the Web API sender, and the shell,
+// a terminal stand-in for Slack. It knows nothing about roles or questions.
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// Handler is what the transport dispatches to; handlers.Commands implements it.
+type Handler interface {
+	Slash(ctx context.Context, s handlers.Slash) (handlers.Reply, error)
+	Action(ctx context.Context, a handlers.Action) (handlers.Reply, error)
+	Submit(ctx context.Context, s handlers.Submission) (handlers.Reply, error)
+}
+
+// Config configures a Slack transport.
+type Config struct {
+	Sender  *Sender
+	Handler Handler
+	Log     *slog.Logger
+	// AckBudget is how long a slash command's or modal's answer may take to
+	// ride in the acknowledgement; past it the envelope is acked empty and
+	// the answer follows through the Web API. Slack allows 3 s in all.
+	AckBudget time.Duration
+	// HandlerTimeout bounds one envelope's work, 429 waits included.
+	HandlerTimeout time.Duration
+	// PingInterval is how long the socket may go without a ping from Slack
+	// before it is considered dead (slack-go's OptionPingInterval).
+	PingInterval time.Duration
+	// TeamID and AppID, when set, make the transport ignore envelopes meant
+	// for another workspace or app.
+	TeamID string
+	AppID  string
+}
+
+// Slack runs the bot over Socket Mode.
+type Slack struct {
+	cfg       Config
+	client    *socketmode.Client
+	log       *slog.Logger
+	obs       Observer
+	connected atomic.Bool
+	inflight  sync.WaitGroup
+}
+
+// New returns a Socket Mode transport; Run connects it.
+func New(cfg Config) *Slack {
+	if cfg.AckBudget <= 0 {
+		cfg.AckBudget = 2 * time.Second
+	}
+	if cfg.HandlerTimeout <= 0 {
+		cfg.HandlerTimeout = 2 * time.Minute
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 30 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Slack{
+		cfg:    cfg,
+		client: socketmode.New(cfg.Sender.api, socketmode.OptionPingInterval(cfg.PingInterval)),
+		log:    cfg.Log,
+		obs:    cfg.Sender.obs,
+	}
+}
+
+// Connected says whether the Socket Mode socket is up (for /readyz).
+func (s *Slack) Connected() bool { return s.connected.Load() }
+
+// Run connects and serves until ctx is cancelled, then stops reading new
+// work, lets the envelopes already received finish (acked and answered)
+// within drain, and returns. It returns early with an error only when
+// Slack refuses the app token for good.
+func (s *Slack) Run(ctx context.Context, drain time.Duration) error {
+	// The socket outlives ctx by the drain period, because answers to
+	// envelopes already received still go out through it.
+	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSock()
+	runErr := make(chan error, 1)
+	go func() { runErr <- s.client.RunContext(sockCtx) }()
+
+	var err error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err = <-runErr:
+			// RunContext only returns on fatal auth errors (or cancellation).
+			err = fmt.Errorf("socket mode: %w", err)
+			break loop
+		case evt := <-s.client.Events:
+			s.handleEvent(sockCtx, evt)
+		}
+	}
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	// Keep acking what still arrives while in-flight work drains.
+	t := time.NewTimer(drain)
+	defer t.Stop()
+wait:
+	for {
+		select {
+		case <-done:
+			break wait
+		case <-t.C:
+			s.log.Warn("shutdown: in-flight envelopes did not finish in time", "drain", drain)
+			break wait
+		case evt := <-s.client.Events:
+			s.handleEvent(sockCtx, evt)
+		}
+	}
+	s.connected.Store(false)
+	stopSock()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// handleEvent runs on the one goroutine that drains client.Events. It never
+// blocks on handler work: slack-go stops reading the socket (and so stops
+// answering Slack's pings) while Events is full.
+func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		s.log.Debug("socket mode connecting")
+	case socketmode.EventTypeConnectionError:
+		s.connected.Store(false)
+		s.log.Warn("socket mode connection failed; retrying", "err", evt.Data)
+	case socketmode.EventTypeConnected:
+		s.obs.Reconnect()
+		s.log.Info("socket mode connected")
+	case socketmode.EventTypeHello:
+		s.connected.Store(true)
+	case socketmode.EventTypeIncomingError:
+		s.connected.Store(false)
+		s.log.Debug("socket mode read failed; reconnecting", "err", evt.Data)
+	case socketmode.EventTypeInvalidAuth:
+		s.log.Error("socket mode: the app token was refused")
+	case socketmode.EventTypeErrorBadMessage:
+		s.ackUnparsed(ctx, evt)
+	case socketmode.EventTypeErrorWriteFailed:
+		s.log.Warn("socket mode write failed", "err", evt.Data)
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if evt.Request == nil || evt.Request.EnvelopeID == "" {
+			return
+		}
+		received := time.Now()
+		s.inflight.Add(1)
+		go func() {
+			defer s.inflight.Done()
+			s.serve(ctx, evt, received)
+		}()
+	default:
+		s.log.Debug("socket mode event ignored", "type", evt.Type)
+	}
+}
+
+// ackUnparsed acks an envelope slack-go could not decode, so Slack does not
+// redeliver it forever (slack-go never acks these itself).
+func (s *Slack) ackUnparsed(ctx context.Context, evt socketmode.Event) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return
+	}
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+	}
+	if json.Unmarshal(bad.Message, &env) != nil || env.EnvelopeID == "" {
+		s.log.Warn("unparseable socket mode frame", "err", bad.Cause)
+		return
+	}
+	s.log.Warn("acked an envelope that could not be decoded", "envelope_id", env.EnvelopeID, "err", bad.Cause)
+	s.ack(ctx, env.EnvelopeID, nil)
+}
+
+// ack sends the acknowledgement, bounded so that a dead socket can't hold a
+// goroutine forever.
+func (s *Slack) ack(ctx context.Context, envelopeID string, payload any) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return s.client.AckCtx(ctx, envelopeID, payload)
+}
+
+// serve handles one envelope: decode, check it is ours, ack and answer.
+func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.Time) {
+	id := evt.Request.EnvelopeID
+	log := s.log.With("envelope_id", id, "envelope", string(evt.Type))
+	switch data := evt.Data.(type) {
+	case slack.SlashCommand:
+		log = log.With("team", data.TeamID, "channel", data.ChannelID, "user", data.UserID)
+		if !s.ours(data.TeamID, data.APIAppID) {
+			s.ignore(ctx, log, id, data.TeamID, data.APIAppID)
+			return
+		}
+		s.serveSlash(ctx, log, id, data, received)
+	case slack.InteractionCallback:
+		log = log.With("team", data.Team.ID, "channel", channelOf(data), "user", data.User.ID)
+		if !s.ours(data.Team.ID, data.APIAppID) {
+			s.ignore(ctx, log, id, data.Team.ID, data.APIAppID)
+			return
+		}
+		switch data.Type {
+		case slack.InteractionTypeBlockActions:
+			s.serveActions(ctx, log, id, data, received)
+		case slack.InteractionTypeViewSubmission:
+			s.serveSubmission(ctx, log, id, data, received)
+		default:
+			s.ackNow(ctx, log, id, string(evt.Type), received)
+		}
+	default:
+		// Events API and anything else: nothing to do but acknowledge.
+		s.ackNow(ctx, log, id, string(evt.Type), received)
+	}
+}
+
+func channelOf(ic slack.InteractionCallback) string {
+	if ic.Channel.ID != "" {
+		return ic.Channel.ID
+	}
+	return ic.Container.ChannelID
+}
+
+func (s *Slack) ours(teamID, appID string) bool {
+	return (s.cfg.TeamID == "" || teamID == "" || teamID == s.cfg.TeamID) &&
+		(s.cfg.AppID == "" || appID == "" || appID == s.cfg.AppID)
+}
+
+func (s *Slack) ignore(ctx context.Context, log *slog.Logger, id, teamID, appID string) {
+	log.Warn("ignored an envelope for another workspace or app", "envelope_team", teamID, "envelope_app", appID)
+	s.ack(ctx, id, nil)
+}
+
+func (s *Slack) ackNow(ctx context.Context, log *slog.Logger, id, kind string, received time.Time) {
+	if err := s.ack(ctx, id, nil); err != nil {
+		log.Warn("ack failed", "err", err)
+		return
+	}
+	s.obs.Acked(kind, time.Since(received))
+}
+
+// result is a handler's answer, or the panic it raised.
+type result struct {
+	reply handlers.Reply
+	err   error
+}
+
+// run calls f on its own goroutine with the handler timeout, turning a
+// panic into an error, and delivers the result on the returned channel.
+func (s *Slack) run(ctx context.Context, f func(context.Context) (handlers.Reply, error)) <-chan result {
+	out := make(chan result, 1)
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Done()
+		hctx, cancel := context.WithTimeout(ctx, s.cfg.HandlerTimeout)
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				out <- result{
+					reply: handlers.Reply{Message: oops()},
+					err:   fmt.Errorf("handler panic: %v\n%s", p, debug.Stack()),
+				}
+			}
+		}()
+		r, err := f(hctx)
+		out <- result{reply: r, err: err}
+	}()
+	return out
+}
+
+// oops is the answer when a handler failed without saying what it means
+// for the user.
+func oops() *handlers.Message {
+	return &handlers.Message{Text: "⚠️ Something went wrong on my side and I couldn't finish that. Please try again; if it keeps happening, tell your Slack admin."}
+}
+
+// outcome names a handler result for metrics and logs.
+func outcome(r result) string {
+	switch {
+	case r.err != nil:
+		return "error"
+	case r.reply.Message != nil || len(r.reply.Errors) > 0:
+		return "answered"
+	}
+	return "ok"
+}
+
+// logResult logs a handler's error once, here at the edge.
+func logResult(log *slog.Logger, r result) {
+	if r.err != nil {
+		log.Error("handler failed", "err", r.err)
+	}
+}
+
+// maxAckPayload keeps an acknowledgement well under Slack's 20 KiB frame
+// limit; larger answers go through the Web API instead.
+const maxAckPayload = 16 * 1024
+
+// ackMessage is a slash command's answer as it rides in the ack.
+type ackMessage struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd slack.SlashCommand, received time.Time) {
+	req := handlers.Slash{
+		TeamID: cmd.TeamID, ChannelID: cmd.ChannelID, UserID: cmd.UserID,
+		Text: cmd.Text, TriggerID: cmd.TriggerID, ResponseURL: cmd.ResponseURL,
+	}
+	name := commandName(cmd.Text)
+	res := s.run(ctx, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
+	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))
+	defer timer.Stop()
+	select {
+	case r := <-res:
+		logResult(log, r)
+		s.obs.Command(name, outcome(r))
+		if m := r.reply.Message; m != nil {
+			m = s.checkedReply(ctx, log, m)
+			payload := ackMessage{ResponseType: responseType(m), Text: m.Text, Blocks: m.Blocks}
+			if b, err := json.Marshal(payload); err == nil && len(b) <= maxAckPayload {
+				if err := s.ack(ctx, id, payload); err == nil {
+					s.obs.Acked(string(socketmode.EventTypeSlashCommand), time.Since(received))
+					return
+				}
+			}
+			// Too big for the socket: ack now, answer through the Web API.
+			s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
+			s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
+			return
+		}
+		s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
+	case <-timer.C:
+		// Slack needs the ack within 3 s; the answer follows when ready.
+		s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
+		r := <-res
+		logResult(log, r)
+		s.obs.Command(name, outcome(r))
+		if m := r.reply.Message; m != nil {
+			s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
+		}
+	}
+}
+
+// checkedReply returns m, or a plain stand-in when m breaks Block Kit limits.
+func (s *Slack) checkedReply(ctx context.Context, log *slog.Logger, m *handlers.Message) *handlers.Message {
+	if err := handlers.Validate(*m); err != nil {
+		log.Error("answer breaks Block Kit limits; sending a plain fallback", "err", err)
+		return &handlers.Message{Text: "Sorry, this answer was too large to show. Please narrow the command down.", InChannel: m.InChannel}
+	}
+	return m
+}
+
+func responseType(m *handlers.Message) string {
+	if m.InChannel {
+		return slack.ResponseTypeInChannel
+	}
+	return slack.ResponseTypeEphemeral
+}
+
+// deliver sends a late or large answer: through the response_url when there
+// is one (it works in channels the bot is not a member of), else ephemerally.
+func (s *Slack) deliver(ctx context.Context, log *slog.Logger, responseURL, channelID, userID string, m handlers.Message) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var err error
+	if responseURL != "" {
+		err = s.cfg.Sender.Respond(ctx, responseURL, m)
+	} else {
+		m.Channel = channelID
+		err = s.cfg.Sender.PostEphemeral(ctx, userID, m)
+	}
+	if err != nil {
+		log.Error("could not deliver the answer", "err", err)
+	}
+}
+
+func (s *Slack) serveActions(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+	// block_actions acks carry nothing; ack first so Slack shows no warning.
+	s.ackNow(ctx, log, id, "block_actions", received)
+	for _, act := range ic.ActionCallback.BlockActions {
+		a := handlers.Action{
+			TeamID: ic.Team.ID, ChannelID: channelOf(ic), UserID: ic.User.ID,
+			ActionID: act.ActionID, Value: act.Value,
+			MessageTS: ic.Container.MessageTs, ThreadTS: ic.Container.ThreadTs,
+			Ephemeral: ic.Container.IsEphemeral, TriggerID: ic.TriggerID, ResponseURL: ic.ResponseURL,
+		}
+		r := <-s.run(ctx, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Action(ctx, a) })
+		alog := log.With("action_id", a.ActionID)
+		logResult(alog, r)
+		s.obs.Command(handlers.ActionBase(a.ActionID), outcome(r))
+		if m := r.reply.Message; m != nil {
+			s.deliver(ctx, alog, a.ResponseURL, a.ChannelID, a.UserID, *m)
+		}
+	}
+}
+
+// viewErrors is the ack that keeps a modal open with errors on its inputs.
+type viewErrors struct {
+	ResponseAction string            `json:"response_action"`
+	Errors         map[string]string `json:"errors"`
+}
+
+func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+	sub := handlers.Submission{
+		TeamID: ic.Team.ID, UserID: ic.User.ID, CallbackID: ic.View.CallbackID,
+		PrivateMetadata: ic.View.PrivateMetadata, Values: map[string]map[string]string{},
+	}
+	if ic.View.State != nil {
+		for blockID, actions := range ic.View.State.Values {
+			sub.Values[blockID] = map[string]string{}
+			for actionID, v := range actions {
+				value := v.Value
+				if v.SelectedOption.Value != "" {
+					value = v.SelectedOption.Value
+				}
+				sub.Values[blockID][actionID] = value
+			}
+		}
+	}
+	res := s.run(ctx, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
+	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))
+	defer timer.Stop()
+	select {
+	case r := <-res:
+		logResult(log, r)
+		s.obs.Command(sub.CallbackID, outcome(r))
+		var payload any
+		if len(r.reply.Errors) > 0 {
+			payload = viewErrors{ResponseAction: "errors", Errors: r.reply.Errors}
+		}
+		if err := s.ack(ctx, id, payload); err != nil {
+			log.Warn("ack failed", "err", err)
+			return
+		}
+		s.obs.Acked("view_submission", time.Since(received))
+	case <-timer.C:
+		// Too slow to keep the modal open; close it and let the work finish.
+		s.ackNow(ctx, log, id, "view_submission", received)
+		r := <-res
+		logResult(log, r)
+		s.obs.Command(sub.CallbackID, outcome(r))
+	}
+}
+
+// commandName is the subcommand word for metrics, bounded to the known
+// subcommands so that user text can't create new metric series.
+func commandName(text string) string {
+	words := strings.Fields(strings.ToLower(text))
+	if len(words) == 0 {
+		return "help"
+	}
+	switch words[0] {
+	case "help", "roles", "practice", "kit", "daily", "feedback", "add", "remove":
+		return words[0]
+	}
+	return "role"
+}

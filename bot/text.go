@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// button is a button shown by the shell, pressable by its number.
+type button struct {
+	actionID  string
+	value     string
+	channel   string
+	messageTS string
+	threadTS  string
+	ephemeral bool
+}
+
+// renderText turns Block Kit into readable terminal text. Buttons are
+// numbered from first; each one found is passed to press so the shell can
+// remember what the number does.
+func renderText(text string, blocks []slack.Block, first int, press func(actionID, value string)) string {
+	if len(blocks) == 0 {
+		return fromMrkdwn(text) + "\n"
+	}
+	var b strings.Builder
+	n := first
+	for _, blk := range blocks {
+		switch blk := blk.(type) {
+		case *slack.HeaderBlock:
+			t := blk.Text.Text
+			fmt.Fprintf(&b, "%s\n%s\n", t, strings.Repeat("=", min(len([]rune(t)), 72)))
+		case *slack.SectionBlock:
+			if blk.Text != nil {
+				b.WriteString(fromMrkdwn(blk.Text.Text) + "\n")
+			}
+			for _, f := range blk.Fields {
+				b.WriteString(fromMrkdwn(f.Text) + "\n")
+			}
+		case *slack.ContextBlock:
+			for _, e := range blk.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					b.WriteString("  " + fromMrkdwn(t.Text) + "\n")
+				}
+			}
+		case *slack.DividerBlock:
+			b.WriteString(strings.Repeat("-", 40) + "\n")
+		case *slack.ActionBlock:
+			var labels []string
+			for _, e := range blk.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					labels = append(labels, fmt.Sprintf("[%d] %s", n, btn.Text.Text))
+					press(btn.ActionID, btn.Value)
+					n++
+				}
+			}
+			b.WriteString(strings.Join(labels, "  ") + "\n")
+		}
+	}
+	return b.String()
+}
+
+var (
+	mentionRE = regexp.MustCompile(`<([@#!])([^<>|]+)(?:\|([^<>]*))?>`)
+	linkRE    = regexp.MustCompile(`<([a-z]+:[^<>|]+)(?:\|([^<>]*))?>`)
+)
+
+// fromMrkdwn shows Slack mrkdwn readably on a terminal: mentions and links
+// as text, quotes indented, and Slack's &amp; &lt; &gt; escapes undone last
+// so that escaped user text is shown as typed.
+func fromMrkdwn(s string) string {
+	s = mentionRE.ReplaceAllStringFunc(s, func(m string) string {
+		p := mentionRE.FindStringSubmatch(m)
+		if p[3] != "" {
+			return p[1] + p[3]
+		}
+		sigil := p[1]
+		if sigil == "!" {
+			sigil = "@"
+		}
+		return sigil + p[2]
+	})
+	s = linkRE.ReplaceAllString(s, "$2 ($1)")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, ">"); ok {
+			lines[i] = "  | " + rest
+		}
+	}
+	return html.UnescapeString(strings.Join(lines, "\n"))
+}

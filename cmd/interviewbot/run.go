@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/interviewbot/interviewbot/bot"
+	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/interviewbot/interviewbot/questions"
+	"github.com/interviewbot/interviewbot/storage"
+	"github.com/interviewbot/interviewbot/storage/memstore"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+const usage = `usage: interviewbot [run | shell | questions lint]
+
+  run              the Slack bot over Socket Mode (the default)
+  shell            the same commands in this terminal; no Slack needed
+  questions lint   check the built-in question bank
+
+Configuration comes from the environment; see the README.`
+
+// shutdownTimeout bounds a graceful stop: answering the envelopes already
+// received, stopping the scheduler, closing the database.
+const shutdownTimeout = 10 * time.Second
+
+// run is the whole program; main only turns its error into an exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	mode := "run"
+	if len(args) > 0 {
+		mode = args[0]
+		args = args[1:]
+	}
+	switch mode {
+	case "run":
+		if len(args) > 0 {
+			return fmt.Errorf("run takes no arguments\n%s", usage)
+		}
+		return runBot(ctx, getenv, stderr, nil)
+	case "shell":
+		if len(args) > 0 {
+			return fmt.Errorf("shell takes no arguments\n%s", usage)
+		}
+		return runShell(ctx, getenv, stdin, stdout, stderr)
+	case "questions":
+		return runQuestions(args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", mode, usage)
+}
+
+func newLogger(w io.Writer, level slog.Level, json bool) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if json {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// started is called by runBot once it serves, with the address of its HTTP
+// server; tests use it to find /readyz and /metrics.
+type started func(httpAddr string)
+
+func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, onStart started) error {
+	cfg, err := parseConfig(getenv, true, true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.logLevel, true)
+	bank, err := questions.Builtin()
+	if err != nil {
+		return fmt.Errorf("load question bank: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	metrics := newMetrics(reg)
+
+	db, err := storage.Open(ctx, string(cfg.databaseURL), log)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer db.Close()
+	// The bot serves the built-in bank even while Postgres is down, so a
+	// failed migration is retried in the background rather than fatal.
+	migrated := make(chan struct{})
+	go migrateUntilDone(ctx, db, log, metrics, migrated)
+
+	sender := bot.NewSender(bot.SenderConfig{
+		BotToken: string(cfg.botToken), AppToken: string(cfg.appToken), APIURL: cfg.apiURL,
+		Log: log, Observer: metrics,
+	})
+	authCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	teamID, err := sender.AuthTest(authCtx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
+	}
+	store := instrumentedStore{Store: db, metrics: metrics}
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sender, Admins: cfg.admins, Log: log})
+	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
+
+	ln, err := net.Listen("tcp", cfg.httpAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: healthMux(transport, db, migrated, reg), ReadHeaderTimeout: 5 * time.Second}
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
+	log.Info("interviewbot starting", "http_addr", ln.Addr().String(), "slack_api", cfg.apiURL, "team", teamID)
+	if onStart != nil {
+		onStart(ln.Addr().String())
+	}
+
+	runErr := transport.Run(ctx, shutdownTimeout)
+	log.Info("interviewbot stopping")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) && runErr == nil {
+		runErr = fmt.Errorf("http server: %w", err)
+	}
+	return runErr
+}
+
+// migrateUntilDone applies migrations, retrying while the database is
+// unreachable; every replica runs it and the advisory lock serialises them.
+func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, m *metrics, done chan<- struct{}) {
+	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 15*time.Second) {
+		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := db.Migrate(mctx)
+		cancel()
+		if err == nil {
+			close(done)
+			return
+		}
+		m.dbErrors.Inc()
+		log.Error("database migration failed; retrying", "err", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+func healthMux(transport *bot.Slack, db *storage.DB, migrated <-chan struct{}, reg *prometheus.Registry) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		var problems []string
+		if !transport.Connected() {
+			problems = append(problems, "socket mode not connected")
+		}
+		select {
+		case <-migrated:
+			if err := db.Ping(ctx); err != nil {
+				problems = append(problems, "database unreachable")
+			}
+		default:
+			problems = append(problems, "database not migrated yet")
+		}
+		if len(problems) > 0 {
+			http.Error(w, fmt.Sprint(problems), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return mux
+}
+
+func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(getenv, false, false)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, max(cfg.logLevel, slog.LevelWarn), false)
+	bank, err := questions.Builtin()
+	if err != nil {
+		return fmt.Errorf("load question bank: %w", err)
+	}
+	var store handlers.Store
+	if cfg.databaseURL != "" {
+		db, err := storage.Open(ctx, string(cfg.databaseURL), log)
+		if err != nil {
+			return fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return fmt.Errorf("DATABASE_URL: migrate: %w", err)
+		}
+		store = db
+		fmt.Fprintln(stdout, "Using the Postgres database in DATABASE_URL.")
+	} else {
+		store = memstore.New()
+		fmt.Fprintln(stdout, "No DATABASE_URL: votes, notes and team questions are kept in memory and lost on exit.")
+	}
+	sh := bot.NewShell(stdin, stdout)
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log})
+	return sh.Run(ctx, cmds)
+}
+
+func runQuestions(args []string, stdout io.Writer) error {
+	if len(args) != 1 || args[0] != "lint" {
+		return fmt.Errorf("usage: interviewbot questions lint")
+	}
+	bank, err := questions.Builtin()
+	if err != nil {
+		return fmt.Errorf("load question bank: %w", err)
+	}
+	problems := bank.Lint()
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("question bank: %d problems", len(problems))
+	}
+	fmt.Fprintf(stdout, "question bank ok: %d questions\n", len(bank.Questions()))
+	return nil
+}

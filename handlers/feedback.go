@@ -1,0 +1,182 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/interviewbot/interviewbot/questions"
+	"github.com/slack-go/slack"
+)
+
+// MaxNotes is the longest feedback note, as the contract says.
+const MaxNotes = 3000
+
+// notSaved is what a user hears when the store failed: the one thing they
+// must know is that their input is not kept.
+const notSaved = "I can't reach my database right now. Please try again in a minute."
+
+func (c *Commands) vote(ctx context.Context, a Action, value int) (Reply, error) {
+	q, err := c.question(ctx, a.TeamID, a.Value)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return reply(textMessage("That question no longer exists, so there is nothing to vote on.")), nil
+	case err != nil:
+		return failure("Your vote was NOT saved: " + notSaved), fmt.Errorf("vote: %w", err)
+	}
+	if a.MessageTS == "" || a.ChannelID == "" {
+		return staleButton(), nil
+	}
+	tally, err := c.store.SaveVote(ctx, Vote{
+		TeamID: a.TeamID, UserID: a.UserID, QuestionID: string(q.ID),
+		ChannelID: a.ChannelID, MessageTS: a.MessageTS, Value: value,
+	})
+	if err != nil {
+		return failure("Your vote was NOT saved: " + notSaved), fmt.Errorf("save vote: %w", err)
+	}
+	verdict := "👍 Saved: you found this question useful."
+	if value < 0 {
+		verdict = "👎 Saved: you found this question not useful."
+	}
+	return reply(textMessage(fmt.Sprintf("%s It now has %d 👍 and %d 👎 here. Clicking again changes your vote; it never counts twice.", verdict, tally.Up, tally.Down))), nil
+}
+
+// feedbackMeta travels in the modal's private_metadata, because a
+// view_submission carries neither the channel nor the message.
+type feedbackMeta struct {
+	Question  string `json:"q"`
+	Channel   string `json:"c"`
+	MessageTS string `json:"ts"`
+}
+
+func (c *Commands) openFeedback(ctx context.Context, a Action) (Reply, error) {
+	q, err := c.question(ctx, a.TeamID, a.Value)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return reply(textMessage("That question no longer exists, so there is nothing to give feedback on.")), nil
+	case err != nil:
+		return failure("I can't open the feedback form: "+notSaved), fmt.Errorf("open feedback: %w", err)
+	}
+	meta, err := json.Marshal(feedbackMeta{Question: string(q.ID), Channel: a.ChannelID, MessageTS: a.MessageTS})
+	if err != nil {
+		return failure("I couldn't open the feedback form."), fmt.Errorf("encode feedback metadata: %w", err)
+	}
+	if err := c.slack.OpenView(ctx, a.TriggerID, renderFeedbackModal(q, string(meta))); err != nil {
+		return failure("I couldn't open the feedback form in time; please click 📝 Feedback again."), fmt.Errorf("open feedback modal: %w", err)
+	}
+	return Reply{}, nil
+}
+
+func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewRequest {
+	options := make([]*slack.OptionBlockObject, 0, 5)
+	for i, label := range []string{"1 · not useful", "2 · weak", "3 · fair", "4 · good", "5 · excellent"} {
+		v := strconv.Itoa(i + 1)
+		options = append(options, slack.NewOptionBlockObject(v, plain(strings.Repeat("★", i+1)+" "+label), nil))
+	}
+	rating := slack.NewInputBlock(blockRating, plain("How useful is this question?"), nil,
+		slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose 1 to 5"), actionRating, options...))
+	notesInput := slack.NewPlainTextInputBlockElement(plain("What worked, what would you change?"), actionNotes)
+	notesInput.Multiline = true
+	notesInput.MaxLength = MaxNotes
+	notes := slack.NewInputBlock(blockNotes, plain("Notes"), plain(fmt.Sprintf("Optional, up to %d characters.", MaxNotes)), notesInput)
+	notes.Optional = true
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      CallbackFeedback,
+		Title:           plain("Question feedback"),
+		Submit:          plain("Save"),
+		Close:           plain("Cancel"),
+		PrivateMetadata: meta,
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			section(">" + Escape(truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
+			rating,
+			notes,
+		}},
+	}
+}
+
+func (c *Commands) submitFeedback(ctx context.Context, s Submission) (Reply, error) {
+	var meta feedbackMeta
+	if err := json.Unmarshal([]byte(s.PrivateMetadata), &meta); err != nil || meta.Question == "" {
+		return Reply{Errors: map[string]string{blockRating: "This form has expired; close it and click 📝 Feedback again."}},
+			fmt.Errorf("feedback submission with bad metadata %q: %v", truncate(s.PrivateMetadata, 100), err)
+	}
+	stars, err := strconv.Atoi(s.Values[blockRating][actionRating])
+	if err != nil || stars < 1 || stars > 5 {
+		return Reply{Errors: map[string]string{blockRating: "Choose a rating from 1 to 5."}}, nil
+	}
+	notes := strings.TrimSpace(s.Values[blockNotes][actionNotes])
+	if !utf8.ValidString(notes) {
+		return Reply{Errors: map[string]string{blockNotes: "The notes contain characters I can't store; please retype them."}}, nil
+	}
+	if n := utf8.RuneCountInString(notes); n > MaxNotes {
+		return Reply{Errors: map[string]string{blockNotes: fmt.Sprintf("Notes can be at most %d characters; these have %d.", MaxNotes, n)}}, nil
+	}
+	if strings.ContainsRune(notes, 0) {
+		return Reply{Errors: map[string]string{blockNotes: "The notes contain a NUL character; please remove it."}}, nil
+	}
+	q, err := c.question(ctx, s.TeamID, meta.Question)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Reply{Errors: map[string]string{blockRating: "That question no longer exists, so the feedback can't be saved."}}, nil
+	case err != nil:
+		return Reply{Errors: map[string]string{blockNotes: "NOT saved: " + notSaved + " Your text stays here; press Save again."}}, fmt.Errorf("submit feedback: %w", err)
+	}
+	err = c.store.SaveRating(ctx, Rating{
+		TeamID: s.TeamID, UserID: s.UserID, QuestionID: string(q.ID),
+		ChannelID: meta.Channel, MessageTS: meta.MessageTS, Stars: stars, Notes: notes,
+	})
+	if err != nil {
+		// Keeping the modal open keeps the user's notes: nothing typed is lost.
+		return Reply{Errors: map[string]string{blockNotes: "NOT saved: " + notSaved + " Your text stays here; press Save again."}}, fmt.Errorf("save rating: %w", err)
+	}
+	if meta.Channel != "" {
+		confirm := textMessage(fmt.Sprintf("📝 Thanks! Your feedback on `%s` is saved (%d★%s).", q.ID, stars, map[bool]string{true: ", with notes", false: ""}[notes != ""]))
+		confirm.Channel = meta.Channel
+		if err := c.slack.PostEphemeral(ctx, s.UserID, *confirm); err != nil {
+			// The rating is saved; only the courtesy note failed.
+			return Reply{}, fmt.Errorf("confirm feedback: %w", err)
+		}
+	}
+	return Reply{}, nil
+}
+
+func (c *Commands) feedback(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
+	fb, err := c.store.Feedback(ctx, s.TeamID)
+	if err != nil {
+		return failure("I can't read the feedback right now: my database is unreachable. Please try again in a minute."), fmt.Errorf("read feedback: %w", err)
+	}
+	title := "all roles"
+	if r != nil {
+		title = r.Title
+		roleOf := c.questionRoles(ctx, s.TeamID)
+		kept := fb[:0:0]
+		for _, f := range fb {
+			if roleOf(f.QuestionID) == r.Slug {
+				kept = append(kept, f)
+			}
+		}
+		fb = kept
+	}
+	return reply(renderFeedback(title, fb, c.questionTexts(ctx, s.TeamID))), nil
+}
+
+// questionRoles maps a question id to its role slug.
+func (c *Commands) questionRoles(ctx context.Context, teamID string) func(id string) string {
+	team := map[string]string{}
+	if tqs, err := c.teamQuestions(ctx, teamID); err == nil {
+		for _, tq := range tqs {
+			team[tq.ID] = tq.Role
+		}
+	}
+	return func(id string) string {
+		if q, ok := c.bank.Question(questions.ID(id)); ok {
+			return q.Role
+		}
+		return team[id]
+	}
+}

@@ -1,0 +1,384 @@
+package handlers
+
+import (
+	"cmp"
+	"slices"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/interviewbot/interviewbot/questions"
+	"github.com/slack-go/slack"
+)
+
+// Escape makes user text safe to put in a Slack message: Slack reads &, <
+// and > as control characters (mentions such as <!channel>, links), so they
+// are sent as entities and shown literally.
+func Escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
+}
+
+func section(s string) *slack.SectionBlock {
+	return slack.NewSectionBlock(mrkdwn(truncate(s, maxSectionText)), nil, nil)
+}
+
+func header(s string) *slack.HeaderBlock {
+	return slack.NewHeaderBlock(plain(truncate(s, maxHeaderText)))
+}
+
+func contextBlock(s string) *slack.ContextBlock {
+	return slack.NewContextBlock("", mrkdwn(truncate(s, maxSectionText)))
+}
+
+func button(actionID, value, label string) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(actionID, value, plain(truncate(label, maxButtonText)))
+}
+
+// truncate cuts s to at most n runes, marking the cut with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// textMessage is a message of one section: answers, confirmations, errors.
+func textMessage(text string) *Message {
+	return &Message{Text: truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
+}
+
+func renderHelp() *Message {
+	lines := []string{
+		"*Interview practice in Slack.* Roles can be named by slug, alias or title; words are case-insensitive.",
+		"• `/interview roles`: the roles and their question counts",
+		"• `/interview senior-backend`: a role card (summary, responsibilities, skills, categories)",
+		"• `/interview senior-backend technical`: the questions of a category, with a button to share them",
+		"• `/interview practice senior-backend behavioral`: post one question to this channel, to discuss in its thread",
+		"• `/interview kit senior-backend technical 3 behavioral 2`: post an interview kit; the questions go in its thread",
+		"• `/interview kit list`: the kits shared in this channel",
+		"• `/interview daily senior-backend technical at 09:30 tz Europe/Berlin weekdays`: a question every morning",
+		"• `/interview daily status` · `daily off` · `daily now`: see, stop or trigger this channel's daily question",
+		"• `/interview feedback senior-backend`: what your team thought of the questions",
+		"• `/interview add senior-backend technical How do you size a connection pool?`: add a team question (admins)",
+		"• `/interview remove team-12`: remove a team question (admins)",
+	}
+	return &Message{
+		Text:   "interviewbot help: /interview roles, /interview <role> <category>, practice, kit, daily, feedback",
+		Blocks: []slack.Block{header("interviewbot"), section(strings.Join(lines, "\n"))},
+	}
+}
+
+// pool is the questions of one role category for one team: the built-in ones
+// and the team's own.
+type pool struct {
+	role      *questions.Role
+	category  *questions.Category
+	questions []questions.Question
+}
+
+func renderRoles(bank *questions.Bank, counts func(*questions.Role, *questions.Category) int) *Message {
+	var b strings.Builder
+	for _, r := range bank.Roles() {
+		fmt.Fprintf(&b, "*%s* (`%s`)\n", Escape(r.Title), r.Slug)
+		parts := make([]string, len(r.Categories))
+		for i, c := range r.Categories {
+			parts[i] = fmt.Sprintf("%s %d", c.Slug, counts(r, c))
+		}
+		fmt.Fprintf(&b, "%s\n\n", strings.Join(parts, " · "))
+	}
+	blocks := []slack.Block{header("Roles")}
+	blocks = append(blocks, chunkSections(strings.Split(strings.TrimSpace(b.String()), "\n\n"), "\n\n")...)
+	blocks = append(blocks, contextBlock("See a role with `/interview <role>`, its questions with `/interview <role> <category>`."))
+	return &Message{Text: "Roles you can practise", Blocks: blocks}
+}
+
+func renderRoleCard(r *questions.Role, counts func(*questions.Category) int) *Message {
+	blocks := []slack.Block{header(r.Title)}
+	if r.Summary != "" {
+		blocks = append(blocks, section(Escape(r.Summary)))
+	}
+	if r.Responsibilities != "" {
+		blocks = append(blocks, section("*Responsibilities*\n"+Escape(r.Responsibilities)))
+	}
+	if len(r.Skills) > 0 {
+		items := make([]string, len(r.Skills))
+		for i, s := range r.Skills {
+			items[i] = "• " + Escape(s)
+		}
+		blocks = append(blocks, section("*Skills and qualifications*\n"+strings.Join(items, "\n")))
+	}
+	if r.KeySkills != "" {
+		blocks = append(blocks, section("*Key skills*\n"+Escape(r.KeySkills)))
+	}
+	parts := make([]string, len(r.Categories))
+	var buttons []slack.BlockElement
+	for i, c := range r.Categories {
+		n := counts(c)
+		parts[i] = fmt.Sprintf("%s: %d", c.Title, n)
+		if len(buttons) < maxActionsElements {
+			buttons = append(buttons, button(ActionShowCategory+":"+c.Slug, r.Slug+"/"+c.Slug, fmt.Sprintf("%s (%d)", c.Title, n)))
+		}
+	}
+	blocks = append(blocks, section("*Questions*  "+Escape(strings.Join(parts, " · "))))
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("categories", buttons...))
+	}
+	blocks = append(blocks, contextBlock(fmt.Sprintf("Aliases: %s · practise one with `/interview practice %s`", aliasList(r), r.Slug)))
+	return &Message{Text: r.Title, Blocks: blocks}
+}
+
+func aliasList(r *questions.Role) string {
+	if len(r.Aliases) == 0 {
+		return "`" + r.Slug + "`"
+	}
+	names := make([]string, len(r.Aliases))
+	for i, a := range r.Aliases {
+		names[i] = "`" + a + "`"
+	}
+	return strings.Join(names, ", ")
+}
+
+// List pages are bounded by count and by characters, so that any category,
+// however many team questions it gains, renders within Slack's limits and
+// fits in a Socket Mode acknowledgement.
+const (
+	listPageQuestions = 30
+	listPageChars     = 7000
+)
+
+// listPages splits qs into pages and returns the start index of each.
+func listPages(qs []questions.Question) []int {
+	starts := []int{0}
+	n, chars := 0, 0
+	for i, q := range qs {
+		l := utf8.RuneCountInString(questionLine(i, q))
+		if n > 0 && (n == listPageQuestions || chars+l > listPageChars) {
+			starts = append(starts, i)
+			n, chars = 0, 0
+		}
+		n++
+		chars += l
+	}
+	return starts
+}
+
+func questionLine(i int, q questions.Question) string {
+	line := fmt.Sprintf("%d. %s", i+1, Escape(q.Text))
+	if isTeamQuestion(q.ID) {
+		line += fmt.Sprintf("  _(team question `%s`)_", q.ID)
+	}
+	return line
+}
+
+func isTeamQuestion(id questions.ID) bool {
+	return strings.HasPrefix(string(id), "team-")
+}
+
+// renderList renders page (1-based) of a pool's question list. sharedBy is
+// the user who shared it in the channel, or "" for the private list with
+// its share button.
+func renderList(p pool, page int, sharedBy string, note string) *Message {
+	starts := listPages(p.questions)
+	if page < 1 || page > len(starts) {
+		page = 1
+	}
+	from := starts[page-1]
+	to := len(p.questions)
+	if page < len(starts) {
+		to = starts[page]
+	}
+	title := fmt.Sprintf("%s — %s (%d)", p.role.Title, p.category.Title, len(p.questions))
+	blocks := []slack.Block{header(title)}
+	if len(p.questions) == 0 {
+		blocks = append(blocks, section("No questions in this category yet."))
+	}
+	lines := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		lines = append(lines, questionLine(i, p.questions[i]))
+	}
+	blocks = append(blocks, chunkSections(lines, "\n")...)
+	var ctx []string
+	if len(starts) > 1 {
+		ctx = append(ctx, fmt.Sprintf("Page %d of %d", page, len(starts)))
+	}
+	if sharedBy != "" {
+		ctx = append(ctx, fmt.Sprintf("Shared by <@%s> · `/interview %s %s`", sharedBy, p.role.Slug, p.category.Slug))
+	}
+	if note != "" {
+		ctx = append(ctx, note)
+	}
+	if len(ctx) > 0 {
+		blocks = append(blocks, contextBlock(strings.Join(ctx, " · ")))
+	}
+	if sharedBy == "" {
+		value := fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page)
+		buttons := []slack.BlockElement{button(ActionShareList, value, "Share in channel")}
+		if page > 1 {
+			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page-1),
+				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page-1), "◀ Previous"))
+		}
+		if page < len(starts) {
+			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page+1),
+				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page+1), "Next ▶"))
+		}
+		blocks = append(blocks, slack.NewActionBlock("list", buttons...))
+	}
+	return &Message{Text: title, Blocks: blocks, InChannel: sharedBy != ""}
+}
+
+// chunkSections packs items into as few sections as the 3000-character
+// section limit allows, splitting an item only if it alone is too long.
+func chunkSections(items []string, sep string) []slack.Block {
+	var blocks []slack.Block
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			blocks = append(blocks, section(cur.String()))
+			cur.Reset()
+		}
+	}
+	for _, it := range items {
+		it = truncate(it, maxSectionText)
+		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+len(sep)+utf8.RuneCountInString(it) > maxSectionText {
+			flush()
+		}
+		if cur.Len() > 0 {
+			cur.WriteString(sep)
+		}
+		cur.WriteString(it)
+	}
+	flush()
+	return blocks
+}
+
+// renderQuestionPost is a question posted to a channel (practice, daily or a
+// kit reply), with the feedback buttons whose value is the question id.
+func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, categoryTitle string) Message {
+	text := fmt.Sprintf("*%s* · %s — %s\n>%s", kicker, Escape(r.Title), Escape(categoryTitle), Escape(q.Text))
+	id := string(q.ID)
+	return Message{
+		Text: truncate(fmt.Sprintf("%s: %s", kicker, q.Text), maxFallbackText),
+		Blocks: []slack.Block{
+			section(text),
+			slack.NewActionBlock("feedback",
+				button(ActionRateUp, id, "👍 Useful"),
+				button(ActionRateDown, id, "👎 Not useful"),
+				button(ActionFeedbackOpen, id, "📝 Feedback"),
+			),
+			contextBlock(fmt.Sprintf("`%s` · Discuss in the thread 🧵 · difficulty %s", id, difficulty(q.Difficulty))),
+		},
+	}
+}
+
+func difficulty(d int) string {
+	switch d {
+	case 1:
+		return "●○○"
+	case 2:
+		return "●●○"
+	case 3:
+		return "●●●"
+	}
+	return "unrated"
+}
+
+// renderGuidance is the thread reply under a posted question: what a strong
+// answer covers and the follow-ups, for the interviewer or the discussion.
+func renderGuidance(q questions.Question) (Message, bool) {
+	if len(q.Guidance) == 0 && len(q.FollowUps) == 0 {
+		return Message{}, false
+	}
+	var b strings.Builder
+	if len(q.Guidance) > 0 {
+		b.WriteString("*What a strong answer covers*\n")
+		for _, g := range q.Guidance {
+			fmt.Fprintf(&b, "• %s\n", Escape(g))
+		}
+	}
+	if len(q.FollowUps) > 0 {
+		b.WriteString("*Follow-ups*\n")
+		for _, f := range q.FollowUps {
+			fmt.Fprintf(&b, "• %s\n", Escape(f))
+		}
+	}
+	return Message{
+		Text:   "What a strong answer covers",
+		Blocks: chunkSections(strings.Split(strings.TrimSpace(b.String()), "\n"), "\n"),
+	}, true
+}
+
+func renderFeedback(title string, fb []QuestionFeedback, text func(id string) string) *Message {
+	var ratings, stars, notes, up, down int
+	for _, f := range fb {
+		ratings += f.Ratings
+		stars += f.StarsSum
+		notes += f.Notes
+		up += f.Up
+		down += f.Down
+	}
+	blocks := []slack.Block{header("Feedback — " + title)}
+	if ratings == 0 && up == 0 && down == 0 {
+		blocks = append(blocks, section("No feedback yet. Rate questions with 👍, 👎 or 📝 on practice, daily and kit posts."))
+		return &Message{Text: "No feedback yet", Blocks: blocks}
+	}
+	avg := "–"
+	if ratings > 0 {
+		avg = strconv.FormatFloat(float64(stars)/float64(ratings), 'f', 1, 64) + " / 5"
+	}
+	blocks = append(blocks, section(fmt.Sprintf("*%d* ratings · average *%s* · *%d* 👍 · *%d* 👎 · *%d* notes", ratings, avg, up, down, notes)))
+	most, least := rankFeedback(fb)
+	if len(most) > 0 {
+		blocks = append(blocks, section("*Most useful*\n"+feedbackLines(most, text)))
+	}
+	if len(least) > 0 {
+		blocks = append(blocks, section("*Least useful*\n"+feedbackLines(least, text)))
+	}
+	return &Message{Text: fmt.Sprintf("Feedback: %d ratings, %d votes", ratings, up+down), Blocks: blocks}
+}
+
+func feedbackLines(fb []QuestionFeedback, text func(id string) string) string {
+	lines := make([]string, len(fb))
+	for i, f := range fb {
+		stats := fmt.Sprintf("%d 👍 %d 👎", f.Up, f.Down)
+		if f.Ratings > 0 {
+			stats += fmt.Sprintf(" · %.1f★ (%d)", float64(f.StarsSum)/float64(f.Ratings), f.Ratings)
+		}
+		lines[i] = fmt.Sprintf("• %s _(%s)_", Escape(truncate(text(f.QuestionID), 200)), stats)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// rankFeedback picks the three most and least useful questions. A question's
+// score is its net votes plus how far its ratings sit above or below the
+// middle of the scale, so both kinds of feedback count.
+func rankFeedback(fb []QuestionFeedback) (most, least []QuestionFeedback) {
+	score := func(f QuestionFeedback) int { return f.Up - f.Down + f.StarsSum - 3*f.Ratings }
+	sorted := slices.Clone(fb)
+	slices.SortStableFunc(sorted, func(a, b QuestionFeedback) int {
+		if c := cmp.Compare(score(b), score(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.QuestionID, b.QuestionID)
+	})
+	for _, f := range sorted {
+		if score(f) > 0 && len(most) < 3 {
+			most = append(most, f)
+		}
+	}
+	for i := len(sorted) - 1; i >= 0 && len(least) < 3; i-- {
+		if score(sorted[i]) < 0 {
+			least = append(least, sorted[i])
+		}
+	}
+	return most, least
+}
