@@ -18,7 +18,7 @@ type Observer interface {
 
 type nopObserver struct{}
 
-func (nopObserver) APICall(string, string)        {}
-func (nopObserver) Acked(string, time.Duration)   {}
-func (nopObserver) Command(string, string)        {}
-func (nopObserver) Reconnect()                    {}
+func (nopObserver) APICall(string, string)      {}
+func (nopObserver) Acked(string, time.Duration) {}
+func (nopObserver) Command(string, string)      {}
+func (nopObserver) Reconnect()                  {}

@@ -4,6 +4,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -398,7 +399,7 @@ func (s *Slack) serveActions(ctx context.Context, log *slog.Logger, id string, i
 	for _, act := range ic.ActionCallback.BlockActions {
 		a := handlers.Action{
 			TeamID: ic.Team.ID, ChannelID: channelOf(ic), UserID: ic.User.ID,
-			ActionID: act.ActionID, Value: act.Value,
+			ActionID: act.ActionID, Value: cmp.Or(act.Value, act.SelectedOption.Value),
 			MessageTS: ic.Container.MessageTs, ThreadTS: ic.Container.ThreadTs,
 			Ephemeral: ic.Container.IsEphemeral, TriggerID: ic.TriggerID, ResponseURL: ic.ResponseURL,
 		}

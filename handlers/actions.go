@@ -11,6 +11,10 @@ const (
 	ActionFeedbackOpen = "feedback_open"
 	ActionShareList    = "share_list"
 	ActionShowCategory = "show_category"
+	// ActionShowGuidance shows what a strong answer covers, ephemerally,
+	// to whoever asks: a button on practice and daily posts, a menu on
+	// question lists.
+	ActionShowGuidance = "show_guidance"
 	CallbackFeedback   = "feedback_submit"
 )
 

@@ -25,6 +25,9 @@ type Commands struct {
 	admins map[string]bool
 	now    func() time.Time
 	log    *slog.Logger
+	// owner names this process in leases on kits and daily posts.
+	owner   string
+	settled settledDays
 }
 
 // Config holds what Commands needs.
@@ -35,6 +38,9 @@ type Config struct {
 	Admins []string // Slack user ids allowed to add and remove questions
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Owner names this process in the leases that let one replica post a
+	// kit or a daily question; each replica needs its own.
+	Owner string
 }
 
 // New returns Commands over cfg; Now defaults to time.Now and Log to a
@@ -47,6 +53,10 @@ func New(cfg Config) *Commands {
 		admins: map[string]bool{},
 		now:    cfg.Now,
 		log:    cfg.Log,
+		owner:  cfg.Owner,
+	}
+	if c.owner == "" {
+		c.owner = "interviewbot"
 	}
 	for _, id := range cfg.Admins {
 		if id = strings.TrimSpace(id); id != "" {
@@ -84,7 +94,7 @@ func (c *Commands) Slash(ctx context.Context, s Slash) (Reply, error) {
 		return c.add(ctx, s, cmd)
 	case KindRemove:
 		return c.remove(ctx, s, cmd.ID)
-	case KindKit, KindKitList:
+	case KindKit, KindKitList, KindKitShow:
 		return c.kitCommand(ctx, s, cmd)
 	case KindDaily, KindDailyStatus, KindDailyOff, KindDailyNow:
 		return c.dailyCommand(ctx, s, cmd)
@@ -112,6 +122,8 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 		return c.shareList(ctx, a)
 	case ActionShowCategory:
 		return c.showCategory(ctx, a)
+	case ActionShowGuidance:
+		return c.showGuidance(ctx, a)
 	}
 	c.log.WarnContext(ctx, "unknown action", "action_id", a.ActionID)
 	return reply(textMessage("That button isn't one I know any more; try the command again.")), nil

@@ -59,7 +59,7 @@ func (c *Commands) openFeedback(ctx context.Context, a Action) (Reply, error) {
 	case errors.Is(err, ErrNotFound):
 		return reply(textMessage("That question no longer exists, so there is nothing to give feedback on.")), nil
 	case err != nil:
-		return failure("I can't open the feedback form: "+notSaved), fmt.Errorf("open feedback: %w", err)
+		return failure("I can't open the feedback form: " + notSaved), fmt.Errorf("open feedback: %w", err)
 	}
 	meta, err := json.Marshal(feedbackMeta{Question: string(q.ID), Channel: a.ChannelID, MessageTS: a.MessageTS})
 	if err != nil {

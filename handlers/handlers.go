@@ -162,6 +162,7 @@ type Kit struct {
 	CreatedBy string
 	CreatedAt time.Time
 	ParentTS  string // "" until the parent message is posted
+	Finished  bool   // parent and every reply posted
 	Items     []KitItem
 }
 
@@ -203,6 +204,7 @@ type DailyPost struct {
 	ScheduleID int64
 	LocalDate  string // YYYY-MM-DD in the schedule's zone
 	State      string // "claimed", "posted" or "skipped"
+	ClaimedBy  string
 	QuestionID string
 	MessageTS  string
 	Attempts   int
@@ -234,6 +236,64 @@ type postLog interface {
 	PostCounts(ctx context.Context, teamID, channelID string) (map[string]int, error)
 }
 
+type kitStore interface {
+	// CreateKit saves a new kit with its items, leased to owner until
+	// until, and returns it with its short id.
+	CreateKit(ctx context.Context, k Kit, owner string, until time.Time) (Kit, error)
+	// ClaimKit leases an unfinished kit to owner when nobody else holds an
+	// unexpired lease (as of now), and returns it as saved. ok is false when
+	// another owner holds it or it is finished.
+	ClaimKit(ctx context.Context, id, owner string, now, until time.Time) (k Kit, ok bool, err error)
+	// SetKitParent and SetKitReply record the ts of a posted message.
+	SetKitParent(ctx context.Context, id, ts string) error
+	SetKitReply(ctx context.Context, id string, position int, ts string) error
+	// FinishKit marks a kit complete (finished true) or, after a failed
+	// attempt, releases its lease so that a retry may start at retryAt.
+	FinishKit(ctx context.Context, id, owner string, finished bool, retryAt time.Time) error
+	// Kit returns the team's kit with that id, or ErrNotFound.
+	Kit(ctx context.Context, teamID, id string) (Kit, error)
+	// ChannelKits returns the channel's most recent kits, newest first.
+	ChannelKits(ctx context.Context, teamID, channelID string, limit int) ([]Kit, error)
+	// UnfinishedKits returns kits created after since that are not
+	// finished and not leased as of now: the ones a retry should resume.
+	UnfinishedKits(ctx context.Context, since, now time.Time) ([]Kit, error)
+	// MessageFeedback aggregates votes and ratings per message ts among
+	// the given messages of a channel.
+	MessageFeedback(ctx context.Context, teamID, channelID string, messageTS []string) (map[string]QuestionFeedback, error)
+}
+
+type scheduleStore interface {
+	// SaveSchedule creates the channel's schedule for (role, category) or
+	// replaces it (and un-pauses it), returning it with its id.
+	SaveSchedule(ctx context.Context, s Schedule) (Schedule, error)
+	ChannelSchedules(ctx context.Context, teamID, channelID string) ([]Schedule, error)
+	// DeleteChannelSchedules removes the channel's schedules and says how many.
+	DeleteChannelSchedules(ctx context.Context, teamID, channelID string) (int, error)
+	// ActiveSchedules returns every schedule that is not paused, all teams.
+	ActiveSchedules(ctx context.Context) ([]Schedule, error)
+	PauseSchedule(ctx context.Context, id int64, reason string) error
+}
+
+type dailyStore interface {
+	// ClaimDailyPost takes the post of (schedule, localDate) for owner until
+	// until: it inserts a claim, or takes over a claim that is not posted
+	// and whose lease expired before now. ok is false when another owner
+	// holds it, or it was posted or skipped; post says which.
+	ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, now, until time.Time) (post DailyPost, ok bool, err error)
+	// ReleaseDailyPost gives up owner's claim after a failed attempt so
+	// that any replica may retry from retryAt; it counts the attempt.
+	ReleaseDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, retryAt time.Time) error
+	// MarkDailyPosted records the post (state posted, its ts and question)
+	// and logs it in the channel's post history, in one transaction.
+	MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, owner string, p Post) error
+	// SkipDailyPost records that the day is skipped unless a row exists;
+	// inserted says whether this call recorded it.
+	SkipDailyPost(ctx context.Context, scheduleID int64, localDate, reason string, at time.Time) (inserted bool, err error)
+	// DailyHistory returns the question ids posted by daily schedules in
+	// the channel, oldest first.
+	DailyHistory(ctx context.Context, teamID, channelID string) ([]string, error)
+}
+
 // Store is everything handlers keep. storage.DB (Postgres) and memstore
 // (in-process, for the shell) implement it; a conformance test in storage
 // holds them to the same behaviour.
@@ -242,6 +302,9 @@ type Store interface {
 	ratingStore
 	teamQuestionStore
 	postLog
+	kitStore
+	scheduleStore
+	dailyStore
 }
 
 // poster sends messages through Slack's Web API.

@@ -165,17 +165,25 @@ func validateBlock(b slack.Block) (int, error) {
 		}
 		ids := map[string]bool{}
 		for _, e := range els {
-			btn, ok := e.(*slack.ButtonBlockElement)
-			if !ok {
+			var id string
+			switch e := e.(type) {
+			case *slack.ButtonBlockElement:
+				if err := checkButton(e); err != nil {
+					return 0, err
+				}
+				id = e.ActionID
+			case *slack.SelectBlockElement:
+				if err := checkSelect(e); err != nil {
+					return 0, err
+				}
+				id = e.ActionID
+			default:
 				return 0, fmt.Errorf("unexpected element %T in actions", e)
 			}
-			if err := checkButton(btn); err != nil {
-				return 0, err
+			if ids[id] {
+				return 0, fmt.Errorf("duplicate action_id %q", id)
 			}
-			if ids[btn.ActionID] {
-				return 0, fmt.Errorf("duplicate action_id %q", btn.ActionID)
-			}
-			ids[btn.ActionID] = true
+			ids[id] = true
 		}
 		return 0, nil
 	case *slack.DividerBlock:
@@ -210,15 +218,7 @@ func checkInputElement(e slack.BlockElement) error {
 		}
 		return nil
 	case *slack.SelectBlockElement:
-		if err := checkActionID(e.ActionID); err != nil {
-			return err
-		}
-		if e.Placeholder != nil {
-			if err := checkText("placeholder", e.Placeholder, maxPlaceholder, true); err != nil {
-				return err
-			}
-		}
-		return checkOptions(e.Options)
+		return checkSelect(e)
 	case *slack.RadioButtonsBlockElement:
 		if err := checkActionID(e.ActionID); err != nil {
 			return err
@@ -229,6 +229,18 @@ func checkInputElement(e slack.BlockElement) error {
 		return checkOptions(e.Options)
 	}
 	return fmt.Errorf("input element %T is not checked; add it to Validate", e)
+}
+
+func checkSelect(e *slack.SelectBlockElement) error {
+	if err := checkActionID(e.ActionID); err != nil {
+		return err
+	}
+	if e.Placeholder != nil {
+		if err := checkText("placeholder", e.Placeholder, maxPlaceholder, true); err != nil {
+			return err
+		}
+	}
+	return checkOptions(e.Options)
 }
 
 func checkOptions(opts []*slack.OptionBlockObject) error {

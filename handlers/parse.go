@@ -22,6 +22,7 @@ const (
 	KindPractice // one question posted to the channel
 	KindKit
 	KindKitList
+	KindKitShow
 	KindDaily
 	KindDailyStatus
 	KindDailyOff
@@ -241,11 +242,17 @@ func (p parser) kit() Command {
 	if len(p.words) == 1 {
 		return invalid("Which role is the kit for? Try `%s`, or `/interview kit list`.", example)
 	}
-	if p.lower[1] == "list" {
+	switch p.lower[1] {
+	case "list":
 		if len(p.words) > 2 {
 			return invalid("`kit list` takes no arguments.")
 		}
 		return Command{Kind: KindKitList}
+	case "show":
+		if len(p.words) != 3 {
+			return invalid("Show which kit? Give its id, like `/interview kit show k7q2mx`; `/interview kit list` shows the ids.")
+		}
+		return Command{Kind: KindKitShow, ID: p.lower[2]}
 	}
 	r, i, ok := p.role(1)
 	if !ok {

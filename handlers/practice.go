@@ -63,7 +63,7 @@ func (c *Commands) practice(ctx context.Context, s Slash, cmd Command) (Reply, e
 		poolErr = errors.Join(poolErr, fmt.Errorf("read post counts: %w", err))
 	}
 	q := leastSeen(qs, seen)
-	m := renderQuestionPost("Practice question", cmd.Role, q, c.categoryTitle(q))
+	m := renderQuestionPost("Practice question", cmd.Role, q, c.categoryTitle(q), true)
 	m.Channel = s.ChannelID
 	ts, err := c.slack.PostMessage(ctx, m)
 	if err != nil {

@@ -2,8 +2,8 @@ package handlers
 
 import (
 	"cmp"
-	"slices"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -231,9 +231,29 @@ func renderList(p pool, page int, sharedBy string, note string) *Message {
 			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page+1),
 				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page+1), "Next ▶"))
 		}
+		if menu := guidanceMenu(p.questions[from:to], from); menu != nil {
+			buttons = append(buttons, menu)
+		}
 		blocks = append(blocks, slack.NewActionBlock("list", buttons...))
 	}
 	return &Message{Text: title, Blocks: blocks, InChannel: sharedBy != ""}
+}
+
+// guidanceMenu lets the reader of a list open one question's guidance
+// without the list itself growing past Slack's limits.
+func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement {
+	var opts []*slack.OptionBlockObject
+	for i, q := range qs {
+		if len(q.Guidance) == 0 || len(opts) == maxOptions {
+			continue
+		}
+		label := truncate(fmt.Sprintf("%d. %s", first+i+1, q.Text), maxOptionText)
+		opts = append(opts, slack.NewOptionBlockObject(string(q.ID), plain(label), nil))
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("📖 What a strong answer covers…"), ActionShowGuidance+":list", opts...)
 }
 
 // chunkSections packs items into as few sections as the 3000-character
@@ -263,18 +283,24 @@ func chunkSections(items []string, sep string) []slack.Block {
 
 // renderQuestionPost is a question posted to a channel (practice, daily or a
 // kit reply), with the feedback buttons whose value is the question id.
-func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, categoryTitle string) Message {
+// withGuidance adds a button that shows the guidance to whoever clicks it,
+// for posts where the readers answer the question themselves.
+func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, categoryTitle string, withGuidance bool) Message {
 	text := fmt.Sprintf("*%s* · %s — %s\n>%s", kicker, Escape(r.Title), Escape(categoryTitle), Escape(q.Text))
 	id := string(q.ID)
+	buttons := []slack.BlockElement{
+		button(ActionRateUp, id, "👍 Useful"),
+		button(ActionRateDown, id, "👎 Not useful"),
+		button(ActionFeedbackOpen, id, "📝 Feedback"),
+	}
+	if withGuidance && (len(q.Guidance) > 0 || len(q.FollowUps) > 0) {
+		buttons = append(buttons, button(ActionShowGuidance, id, "📖 Guidance"))
+	}
 	return Message{
 		Text: truncate(fmt.Sprintf("%s: %s", kicker, q.Text), maxFallbackText),
 		Blocks: []slack.Block{
 			section(text),
-			slack.NewActionBlock("feedback",
-				button(ActionRateUp, id, "👍 Useful"),
-				button(ActionRateDown, id, "👎 Not useful"),
-				button(ActionFeedbackOpen, id, "📝 Feedback"),
-			),
+			slack.NewActionBlock("feedback", buttons...),
 			contextBlock(fmt.Sprintf("`%s` · Discuss in the thread 🧵 · difficulty %s", id, difficulty(q.Difficulty))),
 		},
 	}
@@ -381,4 +407,44 @@ func rankFeedback(fb []QuestionFeedback) (most, least []QuestionFeedback) {
 		}
 	}
 	return most, least
+}
+
+// renderKitParent is a kit's parent message: what the kit is, who asked,
+// and what its thread holds.
+func renderKitParent(r *questions.Role, k Kit) Message {
+	counts := map[string]int{}
+	var order []string
+	for _, it := range k.Items {
+		if counts[it.Category] == 0 {
+			order = append(order, it.Category)
+		}
+		counts[it.Category]++
+	}
+	parts := make([]string, len(order))
+	for i, slug := range order {
+		title := slug
+		if c, ok := r.Category(slug); ok {
+			title = c.Title
+		}
+		parts[i] = fmt.Sprintf("%s %d", title, counts[slug])
+	}
+	blocks := []slack.Block{header("📋 Interview kit · " + r.Title)}
+	if r.Summary != "" {
+		blocks = append(blocks, section(Escape(truncate(r.Summary, 600))))
+	}
+	blocks = append(blocks,
+		section(fmt.Sprintf("Asked by <@%s> · %s · *%d questions in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), len(k.Items))),
+		contextBlock(fmt.Sprintf("Kit `%s` · rate each question with its buttons · `/interview kit show %s` summarises the panel's feedback", k.ID, k.ID)),
+	)
+	return Message{Text: fmt.Sprintf("Interview kit %s: %s, %d questions", k.ID, r.Title, len(k.Items)), Blocks: blocks}
+}
+
+// renderKitReply is one kit question in the kit's thread. The panel is the
+// audience, so what a strong answer covers is shown right under it.
+func renderKitReply(r *questions.Role, q questions.Question, categoryTitle string, pos, total int) Message {
+	m := renderQuestionPost(fmt.Sprintf("Question %d of %d", pos, total), r, q, categoryTitle, false)
+	if g, ok := renderGuidance(q); ok {
+		m.Blocks = append(m.Blocks, g.Blocks...)
+	}
+	return m
 }

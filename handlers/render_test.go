@@ -11,13 +11,29 @@ import (
 	"testing"
 
 	"github.com/interviewbot/interviewbot/questions"
+	"github.com/slack-go/slack"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// wire is a message as the Web API receives it: golden files hold what
+// Slack sees, not Go field names.
+func wire(m Message) any {
+	return struct {
+		Text   string        `json:"text"`
+		Blocks []slack.Block `json:"blocks"`
+	}{m.Text, m.Blocks}
+}
+
 // golden compares v, as indented JSON, with testdata/<name>.golden.json.
 func golden(t *testing.T, name string, v any) {
 	t.Helper()
+	switch m := v.(type) {
+	case Message:
+		v = wire(m)
+	case *Message:
+		v = wire(*m)
+	}
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		t.Fatalf("marshal %s: %v", name, err)
@@ -50,15 +66,17 @@ func TestRenderGolden(t *testing.T) {
 	q, _ := bank.Question("sbe-t06")
 	guidance, _ := renderGuidance(q)
 	cases := map[string]any{
-		"help":              renderHelp(),
-		"roles":             renderRoles(bank, count),
-		"role_card":         renderRoleCard(sbe, func(c *questions.Category) int { return count(sbe, c) }),
-		"list_technical":    renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "", ""),
-		"list_shared":       renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "U123", ""),
-		"practice_post":     renderQuestionPost("Practice question", sbe, q, tech.Title),
-		"guidance":          guidance,
-		"feedback_modal":    renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`),
-		"feedback_summary":  renderFeedback("Senior Backend Engineer", []QuestionFeedback{{QuestionID: "sbe-t06", Up: 3, Down: 1, Ratings: 2, StarsSum: 9, Notes: 1}, {QuestionID: "sbe-t07", Down: 2}}, func(id string) string { return "Question " + id }),
+		"help":             renderHelp(),
+		"roles":            renderRoles(bank, count),
+		"role_card":        renderRoleCard(sbe, func(c *questions.Category) int { return count(sbe, c) }),
+		"list_technical":   renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "", ""),
+		"list_shared":      renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "U123", ""),
+		"practice_post":    renderQuestionPost("Practice question", sbe, q, tech.Title, true),
+		"guidance":         guidance,
+		"kit_parent":       renderKitParent(sbe, Kit{ID: "k7q2mx", CreatedBy: "U123", Items: []KitItem{{Position: 1, QuestionID: "sbe-t06", Category: "technical"}, {Position: 2, QuestionID: "sbe-b01", Category: "behavioral"}}}),
+		"kit_reply":        renderKitReply(sbe, q, tech.Title, 1, 2),
+		"feedback_modal":   renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`),
+		"feedback_summary": renderFeedback("Senior Backend Engineer", []QuestionFeedback{{QuestionID: "sbe-t06", Up: 3, Down: 1, Ratings: 2, StarsSum: 9, Notes: 1}, {QuestionID: "sbe-t07", Down: 2}}, func(id string) string { return "Question " + id }),
 	}
 	for name, v := range cases {
 		t.Run(name, func(t *testing.T) { golden(t, name, v) })
@@ -94,7 +112,7 @@ func TestRenderLimits(t *testing.T) {
 			msgs["list "+r.Slug+" "+c.Slug] = *renderList(p, 1, "", teamNote)
 			msgs["shared "+r.Slug+" "+c.Slug] = *renderList(p, 1, "U0123456789", "")
 			for _, q := range c.Questions {
-				msgs["post "+string(q.ID)] = renderQuestionPost("Practice question", r, q, c.Title)
+				msgs["post "+string(q.ID)] = renderQuestionPost("Practice question", r, q, c.Title, true)
 				if g, ok := renderGuidance(q); ok {
 					msgs["guidance "+string(q.ID)] = g
 				}
@@ -112,9 +130,17 @@ func TestRenderLimits(t *testing.T) {
 	}
 	sbe, _ := bank.Role("senior-backend")
 	longQ := big.questions[len(big.questions)-1]
-	msgs["post longest"] = renderQuestionPost("Practice question", sbe, longQ, strings.Repeat("C", 100))
+	msgs["post longest"] = renderQuestionPost("Practice question", sbe, longQ, strings.Repeat("C", 100), true)
 	longGuidance := questions.Question{ID: "x", Text: "q", Guidance: []string{strings.Repeat("g", 500), strings.Repeat("h", 500), strings.Repeat("<", 500), strings.Repeat("i", 500), strings.Repeat("j", 500)}, FollowUps: []string{strings.Repeat("f", 500), strings.Repeat("k", 500)}}
 	msgs["guidance longest"], _ = renderGuidance(longGuidance)
+	msgs["kit reply longest"] = renderKitReply(sbe, questions.Question{ID: longQ.ID, Text: longQ.Text, Guidance: longGuidance.Guidance, FollowUps: longGuidance.FollowUps}, strings.Repeat("C", 100), MaxKitQuestions, MaxKitQuestions)
+	for _, r := range bank.Roles() {
+		k := Kit{ID: "k7q2mx", CreatedBy: "U0123456789"}
+		for i := range MaxKitQuestions {
+			k.Items = append(k.Items, KitItem{Position: i + 1, QuestionID: "x", Category: r.Categories[i%len(r.Categories)].Slug})
+		}
+		msgs["kit parent "+r.Slug] = renderKitParent(r, k)
+	}
 	var fb []QuestionFeedback
 	for i := range 500 {
 		fb = append(fb, QuestionFeedback{QuestionID: fmt.Sprintf("team-%d", i), Up: i, Down: 500 - i, Ratings: i, StarsSum: 3 * i, Notes: i})

@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"github.com/slack-go/slack"
 	"strconv"
 	"strings"
 
@@ -92,7 +94,26 @@ func (c *Commands) showCategory(ctx context.Context, a Action) (Reply, error) {
 	if !ok {
 		return staleButton(), nil
 	}
-	return c.list(ctx, a.TeamID, r, cat, page)
+	rep, err := c.list(ctx, a.TeamID, r, cat, page)
+	// Paging replaces the list in place; a role card's button adds a list.
+	rep.Message.ReplaceOriginal = strings.Count(a.ActionID, ":") == 2
+	return rep, err
+}
+
+func (c *Commands) showGuidance(ctx context.Context, a Action) (Reply, error) {
+	q, err := c.question(ctx, a.TeamID, a.Value)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return staleButton(), nil
+	case err != nil:
+		return failure("I can't read that question right now: " + notSaved), fmt.Errorf("show guidance: %w", err)
+	}
+	g, ok := renderGuidance(q)
+	if !ok {
+		return reply(textMessage("There is no guidance for this question yet.")), nil
+	}
+	g.Blocks = append([]slack.Block{section(">" + Escape(q.Text))}, g.Blocks...)
+	return reply(&g), nil
 }
 
 // shareList posts the list the user is looking at to the channel, attributed
@@ -117,7 +138,7 @@ func (c *Commands) shareList(ctx context.Context, a Action) (Reply, error) {
 		_, err = c.slack.PostMessage(ctx, *m)
 	}
 	if err != nil {
-		return failure("I couldn't share the list in this channel. "+postFailureHint(err)), fmt.Errorf("share list: %w", err)
+		return failure("I couldn't share the list in this channel. " + postFailureHint(err)), fmt.Errorf("share list: %w", err)
 	}
 	return Reply{}, nil
 }

@@ -380,6 +380,12 @@ func (s *Server) FailMethod(method string, n int, errCode string) {
 	s.addFault(method, &fault{remaining: n, errCode: errCode})
 }
 
+// FailMethodAfter lets the next skip calls of method through, then makes
+// the n after them fail like FailMethod: "the third reply fails".
+func (s *Server) FailMethodAfter(method string, skip, n int, errCode string) {
+	s.addFault(method, &fault{skip: skip, remaining: n, errCode: errCode})
+}
+
 // FailMethodStatus makes the next n calls of method answer with an HTTP
 // status and an HTML body, as Slack does for 5xx (slack-go then returns
 // slack.StatusCodeError). Status 429 here carries no Retry-After header;

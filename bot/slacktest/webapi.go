@@ -29,6 +29,7 @@ const (
 )
 
 type fault struct {
+	skip       int // calls to let through before the fault applies
 	remaining  int
 	errCode    string
 	status     int
@@ -48,6 +49,10 @@ func (s *Server) addFault(method string, f *fault) {
 func (s *Server) takeFaultLocked(method string) *fault {
 	q := s.faults[method]
 	if len(q) == 0 {
+		return nil
+	}
+	if q[0].skip > 0 {
+		q[0].skip--
 		return nil
 	}
 	f := *q[0]

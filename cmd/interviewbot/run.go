@@ -1,13 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
@@ -19,10 +23,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-const usage = `usage: interviewbot [run | shell | questions lint]
+const usage = `usage: interviewbot [run | shell | healthcheck | questions lint]
 
   run              the Slack bot over Socket Mode (the default)
   shell            the same commands in this terminal; no Slack needed
+  healthcheck      exit 0 if the bot on HTTP_ADDR is ready (for container
+                   health checks in images without curl)
   questions lint   check the built-in question bank
 
 Configuration comes from the environment; see the README.`
@@ -51,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runShell(ctx, getenv, stdin, stdout, stderr)
 	case "questions":
 		return runQuestions(args, stdout)
+	case "healthcheck":
+		return runHealthcheck(ctx, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -104,7 +112,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
 	}
 	store := instrumentedStore{Store: db, metrics: metrics}
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sender, Admins: cfg.admins, Log: log})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sender, Admins: cfg.admins, Log: log, Owner: ownerID()})
 	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)
@@ -119,10 +127,29 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		onStart(ln.Addr().String())
 	}
 
+	// The scheduler starts once the schema is in place.
+	sched := scheduler{cmds: cmds, log: log, metrics: metrics}
+	schedStop := make(chan func(context.Context), 1)
+	go func() {
+		select {
+		case <-migrated:
+			stop, err := sched.start(ctx)
+			if err != nil {
+				log.Error("scheduler not started", "err", err)
+			}
+			schedStop <- stop
+		case <-ctx.Done():
+			schedStop <- nil
+		}
+	}()
+
 	runErr := transport.Run(ctx, shutdownTimeout)
 	log.Info("interviewbot stopping")
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
+	if stop := <-schedStop; stop != nil {
+		stop(shutCtx)
+	}
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
@@ -130,6 +157,15 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		runErr = fmt.Errorf("http server: %w", err)
 	}
 	return runErr
+}
+
+// ownerID names this process in the leases that let one replica post a kit
+// or a daily question.
+func ownerID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s-%d-%x", cmp.Or(host, "interviewbot"), os.Getpid(), b)
 }
 
 // migrateUntilDone applies migrations, retrying while the database is
@@ -230,5 +266,30 @@ func runQuestions(args []string, stdout io.Writer) error {
 		return fmt.Errorf("question bank: %d problems", len(problems))
 	}
 	fmt.Fprintf(stdout, "question bank ok: %d questions\n", len(bank.Questions()))
+	return nil
+}
+
+// runHealthcheck asks the local bot's /readyz, so that a container image
+// without a shell or curl can still have a health check.
+func runHealthcheck(ctx context.Context, getenv func(string) string) error {
+	_, port, err := net.SplitHostPort(cmp.Or(getenv("HTTP_ADDR"), ":8080"))
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR must be host:port or :port: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort("127.0.0.1", port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("not ready: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("not ready: %s %s", resp.Status, strings.TrimSpace(string(body)))
+	}
 	return nil
 }

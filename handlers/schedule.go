@@ -1,0 +1,146 @@
+package handlers
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/interviewbot/interviewbot/questions"
+)
+
+// catchUpWindow: a daily post that no replica made on time is still made
+// while it is less than this late; after that the day is skipped.
+const catchUpWindow = 2 * time.Hour
+
+// runsOn says whether s posts on weekday d.
+func (s Schedule) runsOn(d time.Weekday) bool {
+	return s.Days == Everyday || (d != time.Saturday && d != time.Sunday)
+}
+
+// location is the schedule's time zone.
+func (s Schedule) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(s.Zone)
+	if err != nil {
+		return nil, fmt.Errorf("schedule %d: zone %q: %w", s.ID, s.Zone, err)
+	}
+	return loc, nil
+}
+
+// slotOn is the instant s runs on the local date of day (any time that
+// day). On a spring-forward day a wall time that does not exist (02:30 in
+// Berlin) resolves to one instant close to it, and on a fall-back day a
+// wall time that happens twice resolves to one of the two: either way the
+// date has exactly one slot, and the claim per (schedule, date) posts it
+// once.
+func (s Schedule) slotOn(day time.Time) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d, s.Hour, s.Minute, 0, 0, day.Location())
+}
+
+// localDay returns noon of the local date i days after t's: noon, because
+// date arithmetic at midnight can land on the wrong day across DST changes.
+func localDay(t time.Time, i int) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+i, 12, 0, 0, 0, t.Location())
+}
+
+// NextRun is the first run of s after t.
+func (s Schedule) NextRun(t time.Time) (time.Time, error) {
+	loc, err := s.location()
+	if err != nil {
+		return time.Time{}, err
+	}
+	t = t.In(loc)
+	for i := 0; i <= 8; i++ {
+		day := localDay(t, i)
+		if slot := s.slotOn(day); s.runsOn(day.Weekday()) && slot.After(t) {
+			return slot, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("schedule %d: no run within a week", s.ID)
+}
+
+// latestSlot is the most recent run of s at or before now and its local
+// date; ok is false when there is none since the schedule was saved (a
+// schedule made at 10:00 for 09:00 starts tomorrow).
+func (s Schedule) latestSlot(now time.Time) (slot time.Time, date string, ok bool, err error) {
+	loc, err := s.location()
+	if err != nil {
+		return time.Time{}, "", false, err
+	}
+	now = now.In(loc)
+	for i := 0; i >= -7; i-- {
+		day := localDay(now, i)
+		slot := s.slotOn(day)
+		if !s.runsOn(day.Weekday()) || slot.After(now) {
+			continue
+		}
+		if slot.Before(s.CreatedAt) {
+			return time.Time{}, "", false, nil
+		}
+		return slot, day.Format(time.DateOnly), true, nil
+	}
+	return time.Time{}, "", false, nil
+}
+
+// nextInRotation picks a schedule's next question from pool given the
+// channel's daily history (oldest first). No question repeats before every
+// question of the pool was posted: the candidates are the least-posted
+// ones. Among them it avoids the theme posted last, and prefers the theme
+// with most candidates left, which is what keeps two variants of one theme
+// off consecutive days to the end of a round. seed varies the order between
+// schedules and days without randomness, so every replica agrees.
+func nextInRotation(pool []questions.Question, history []string, seed string) questions.Question {
+	inPool := make(map[string]questions.Question, len(pool))
+	for _, q := range pool {
+		inPool[string(q.ID)] = q
+	}
+	count := map[string]int{}
+	lastTheme := ""
+	for _, id := range history {
+		if q, ok := inPool[id]; ok {
+			count[id]++
+			lastTheme = themeOf(q)
+		}
+	}
+	least := -1
+	for _, q := range pool {
+		if n := count[string(q.ID)]; least == -1 || n < least {
+			least = n
+		}
+	}
+	byTheme := map[string][]questions.Question{}
+	for _, q := range pool {
+		if count[string(q.ID)] == least {
+			byTheme[themeOf(q)] = append(byTheme[themeOf(q)], q)
+		}
+	}
+	themes := make([]string, 0, len(byTheme))
+	for t := range byTheme {
+		if t != lastTheme || len(byTheme) == 1 {
+			themes = append(themes, t)
+		}
+	}
+	slices.SortFunc(themes, func(a, b string) int {
+		if c := cmp.Compare(len(byTheme[b]), len(byTheme[a])); c != 0 {
+			return c
+		}
+		return cmp.Compare(mix(seed, a), mix(seed, b))
+	})
+	qs := byTheme[themes[0]]
+	return slices.MinFunc(qs, func(a, b questions.Question) int {
+		return cmp.Compare(mix(seed, string(a.ID)), mix(seed, string(b.ID)))
+	})
+}
+
+// mix hashes seed and s into an order that looks random but is the same
+// on every replica.
+func mix(seed, s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	h.Write([]byte{0})
+	h.Write([]byte(s))
+	return h.Sum64()
+}
