@@ -15,8 +15,7 @@ import (
 // messages at a time; an attempt that fails part-way is resumed, by any
 // replica, from the first message without a recorded ts.
 const (
-	kitLease      = 3 * time.Minute
-	kitRetryDelay = 30 * time.Second
+	kitLease = 3 * time.Minute
 	// kitResumeWindow: an unfinished kit older than this is left alone; a
 	// panel that waited a day has moved on.
 	kitResumeWindow = 24 * time.Hour
@@ -182,9 +181,11 @@ func (k Kit) posted() int {
 	return n
 }
 
+// releaseKit gives up the lease after failed attempts, so that the next
+// tick of any replica resumes the kit; the attempts already waited.
 func (c *Commands) releaseKit(ctx context.Context, k Kit) {
 	ctx = context.WithoutCancel(ctx)
-	if err := c.store.FinishKit(ctx, k.ID, c.owner, false, c.now().Add(kitRetryDelay)); err != nil {
+	if err := c.store.FinishKit(ctx, k.ID, c.owner, false, c.now()); err != nil {
 		c.log.WarnContext(ctx, "release kit lease", "kit", k.ID, "err", err)
 	}
 }

@@ -70,7 +70,7 @@ func TestSlotsAcrossDST(t *testing.T) {
 		{"Europe/Berlin", "2026-10-25", 9, 0, "09:00"},
 		{"America/New_York", "2026-03-08", 9, 0, "09:00"},
 		{"America/New_York", "2026-11-01", 9, 0, "09:00"},
-		{"Europe/Berlin", "2026-03-29", 2, 30, ""},     // 02:30 does not exist
+		{"Europe/Berlin", "2026-03-29", 2, 30, ""},      // 02:30 does not exist
 		{"Europe/Berlin", "2026-10-25", 2, 30, "02:30"}, // 02:30 happens twice
 		{"America/New_York", "2026-03-08", 2, 30, ""},
 		{"America/New_York", "2026-11-01", 1, 30, "01:30"},
