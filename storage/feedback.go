@@ -1,0 +1,151 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/interviewbot/interviewbot/storage/internal/rules"
+)
+
+// feedbackKey is the natural key of a vote and of a rating: one per user,
+// question and message.
+type feedbackKey struct {
+	TeamID     string `db:"team_id"`
+	QuestionID string `db:"question_id"`
+	ChannelID  string `db:"channel_id"`
+	MessageTS  string `db:"message_ts"`
+	UserID     string `db:"user_id"`
+}
+
+type voteRow struct {
+	feedbackKey
+	Value int `db:"value"`
+}
+
+type ratingRow struct {
+	feedbackKey
+	Stars int    `db:"stars"`
+	Notes string `db:"notes"`
+}
+
+type tallyRow struct {
+	Up   int `db:"up"`
+	Down int `db:"down"`
+}
+
+type questionFeedbackRow struct {
+	QuestionID string `db:"question_id"`
+	Up         int    `db:"up"`
+	Down       int    `db:"down"`
+	Ratings    int    `db:"ratings"`
+	StarsSum   int    `db:"stars_sum"`
+	Notes      int    `db:"notes"`
+}
+
+// SaveVote records v, replacing the user's earlier vote on the same question
+// in the same message, and returns that message's tally for the question.
+// Concurrent clicks by one user leave one row: the primary key decides.
+func (db *DB) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, error) {
+	if err := rules.CheckVote(v); err != nil {
+		return handlers.Tally{}, fmt.Errorf("save vote: %w", err)
+	}
+	// The WHERE skips rewriting the row (and its updated_at) when a user
+	// clicks the same button twice.
+	const upsert = `
+		INSERT INTO votes (team_id, question_id, channel_id, message_ts, user_id, value)
+		VALUES (:team_id, :question_id, :channel_id, :message_ts, :user_id, :value)
+		ON CONFLICT (team_id, question_id, channel_id, message_ts, user_id) DO UPDATE
+		SET value = EXCLUDED.value, updated_at = now()
+		WHERE votes.value <> EXCLUDED.value`
+	row := voteRow{
+		feedbackKey: feedbackKey{v.TeamID, v.QuestionID, v.ChannelID, v.MessageTS, v.UserID},
+		Value:       v.Value,
+	}
+	if _, err := sqlx.NamedExecContext(ctx, db.q, upsert, row); err != nil {
+		return handlers.Tally{}, opError("save vote", err)
+	}
+
+	const tally = `
+		SELECT count(*) FILTER (WHERE value = 1)  AS up,
+		       count(*) FILTER (WHERE value = -1) AS down
+		FROM votes
+		WHERE team_id = $1 AND question_id = $2 AND channel_id = $3 AND message_ts = $4`
+	var t tallyRow
+	if err := sqlx.GetContext(ctx, db.q, &t, tally, v.TeamID, v.QuestionID, v.ChannelID, v.MessageTS); err != nil {
+		return handlers.Tally{}, opError("save vote: tally", err)
+	}
+	return handlers.Tally{Up: t.Up, Down: t.Down}, nil
+}
+
+// SaveRating records r, replacing the user's earlier rating of the same
+// question in the same message. Notes are stored byte for byte.
+func (db *DB) SaveRating(ctx context.Context, r handlers.Rating) error {
+	if err := rules.CheckRating(r); err != nil {
+		return fmt.Errorf("save rating: %w", err)
+	}
+	const upsert = `
+		INSERT INTO ratings (team_id, question_id, channel_id, message_ts, user_id, stars, notes)
+		VALUES (:team_id, :question_id, :channel_id, :message_ts, :user_id, :stars, :notes)
+		ON CONFLICT (team_id, question_id, channel_id, message_ts, user_id) DO UPDATE
+		SET stars = EXCLUDED.stars, notes = EXCLUDED.notes, updated_at = now()`
+	row := ratingRow{
+		feedbackKey: feedbackKey{r.TeamID, r.QuestionID, r.ChannelID, r.MessageTS, r.UserID},
+		Stars:       r.Stars,
+		Notes:       r.Notes,
+	}
+	if _, err := sqlx.NamedExecContext(ctx, db.q, upsert, row); err != nil {
+		return opError("save rating", err)
+	}
+	return nil
+}
+
+// Feedback aggregates the team's votes and ratings per question, over all
+// channels and messages, ordered by question id. Notes counts the ratings
+// whose notes are not empty. A team without feedback gets an empty slice.
+func (db *DB) Feedback(ctx context.Context, teamID string) ([]handlers.QuestionFeedback, error) {
+	// COLLATE "C" orders by bytes, as memstore does, whatever the locale.
+	const query = `
+		WITH v AS (
+			SELECT question_id,
+			       count(*) FILTER (WHERE value = 1)  AS up,
+			       count(*) FILTER (WHERE value = -1) AS down
+			FROM votes
+			WHERE team_id = $1
+			GROUP BY question_id
+		), r AS (
+			SELECT question_id,
+			       count(*)                           AS ratings,
+			       sum(stars)                         AS stars_sum,
+			       count(*) FILTER (WHERE notes <> '') AS notes
+			FROM ratings
+			WHERE team_id = $1
+			GROUP BY question_id
+		)
+		SELECT question_id,
+		       COALESCE(v.up, 0)        AS up,
+		       COALESCE(v.down, 0)      AS down,
+		       COALESCE(r.ratings, 0)   AS ratings,
+		       COALESCE(r.stars_sum, 0) AS stars_sum,
+		       COALESCE(r.notes, 0)     AS notes
+		FROM v FULL JOIN r USING (question_id)
+		ORDER BY question_id COLLATE "C"`
+	var rows []questionFeedbackRow
+	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID); err != nil {
+		return nil, opError("feedback", err)
+	}
+	out := make([]handlers.QuestionFeedback, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, handlers.QuestionFeedback{
+			QuestionID: r.QuestionID,
+			Up:         r.Up,
+			Down:       r.Down,
+			Ratings:    r.Ratings,
+			StarsSum:   r.StarsSum,
+			Notes:      r.Notes,
+		})
+	}
+	return out, nil
+}
