@@ -251,10 +251,10 @@ func (c *Commands) ResumeKits(ctx context.Context) error {
 		return fmt.Errorf("list unfinished kits: %w", err)
 	}
 	var errs []error
-	for _, k := range kits {
-		k, ok, err := c.store.ClaimKit(ctx, k.ID, c.owner, now, now.Add(kitLease))
+	for _, unfinished := range kits {
+		k, ok, err := c.store.ClaimKit(ctx, unfinished.ID, c.owner, now, now.Add(kitLease))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("claim kit %s: %w", k.ID, err))
+			errs = append(errs, fmt.Errorf("claim kit %s: %w", unfinished.ID, err))
 			continue
 		}
 		if !ok {
