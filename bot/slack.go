@@ -51,6 +51,7 @@ type Config struct {
 // Slack runs the bot over Socket Mode.
 type Slack struct {
 	cfg       Config
+	appID     atomic.Value // string: the app id Slack named in hello
 	client    *socketmode.Client
 	log       *slog.Logger
 	obs       Observer
@@ -149,6 +150,9 @@ func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event) {
 		s.log.Info("socket mode connected")
 	case socketmode.EventTypeHello:
 		s.connected.Store(true)
+		if evt.Request != nil && evt.Request.ConnectionInfo.AppID != "" {
+			s.appID.Store(evt.Request.ConnectionInfo.AppID)
+		}
 	case socketmode.EventTypeIncomingError:
 		s.connected.Store(false)
 		s.log.Debug("socket mode read failed; reconnecting", "err", evt.Data)
@@ -238,9 +242,15 @@ func channelOf(ic slack.InteractionCallback) string {
 	return ic.Container.ChannelID
 }
 
+// ours says whether an envelope is for this workspace and app: the team
+// auth.test named and the app Slack named in hello (or configured). Slack
+// never sends another app's envelopes, so a mismatch means a misrouted or
+// forged frame, and it is dropped.
 func (s *Slack) ours(teamID, appID string) bool {
-	return (s.cfg.TeamID == "" || teamID == "" || teamID == s.cfg.TeamID) &&
-		(s.cfg.AppID == "" || appID == "" || appID == s.cfg.AppID)
+	want, _ := s.appID.Load().(string)
+	want = cmp.Or(s.cfg.AppID, want)
+	return (s.cfg.TeamID == "" || teamID == s.cfg.TeamID) &&
+		(want == "" || appID == want)
 }
 
 func (s *Slack) ignore(ctx context.Context, log *slog.Logger, id, teamID, appID string) {
