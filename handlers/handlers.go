@@ -294,6 +294,14 @@ type dailyStore interface {
 	DailyHistory(ctx context.Context, teamID, channelID string) ([]string, error)
 }
 
+type leaseStore interface {
+	// ReleaseLeases ends every lease owner holds on kits and daily posts, as
+	// of now. A process calls it at start, under a stable instance name,
+	// when the previous process of that name died holding leases: nothing
+	// of that name is running any more, so its work may resume at once.
+	ReleaseLeases(ctx context.Context, owner string, now time.Time) error
+}
+
 // Store is everything handlers keep. storage.DB (Postgres) and memstore
 // (in-process, for the shell) implement it; a conformance test in storage
 // holds them to the same behaviour.
@@ -305,6 +313,7 @@ type Store interface {
 	kitStore
 	scheduleStore
 	dailyStore
+	leaseStore
 }
 
 // poster sends messages through Slack's Web API.

@@ -352,3 +352,14 @@ func (c *Commands) kitShow(ctx context.Context, s Slash, id string) (Reply, erro
 	blocks = append(blocks, contextBlock(fmt.Sprintf("Shared by <@%s> %s", k.CreatedBy, slackDate(k.CreatedAt))))
 	return reply(&Message{Text: "Kit " + k.ID, Blocks: blocks}), nil
 }
+
+// RecoverLeases ends the leases a previous process of this instance name
+// held when it died, so that its unfinished kits and daily posts resume at
+// the next tick. Call it at start, before any work, and only with an
+// instance name no other running process uses.
+func (c *Commands) RecoverLeases(ctx context.Context) error {
+	if err := c.store.ReleaseLeases(ctx, c.owner, c.now()); err != nil {
+		return fmt.Errorf("recover leases of %s: %w", c.owner, err)
+	}
+	return nil
+}

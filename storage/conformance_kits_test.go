@@ -285,3 +285,28 @@ func kitsInvalid(ctx context.Context, t *testing.T, s handlers.Store) {
 		t.Errorf("refused kits were stored: %+v, %v", kits, err)
 	}
 }
+
+// releaseLeases: an instance that restarts under the same name releases the
+// leases its dead predecessor held, on kits and daily posts, and no other's.
+func releaseLeases(ctx context.Context, t *testing.T, s handlers.Store) {
+	mine := createKit(ctx, t, s, newKit("C1", t0), "A", t0.Add(time.Hour))
+	theirs := createKit(ctx, t, s, newKit("C2", t0), "B", t0.Add(time.Hour))
+	sc := saveSchedule(ctx, t, s, newSchedule("C1", ""))
+	if _, ok, err := s.ClaimDailyPost(ctx, sc.ID, "2026-03-02", "A", t0, t0.Add(time.Hour)); err != nil || !ok {
+		t.Fatalf("ClaimDailyPost: %v, %v", ok, err)
+	}
+	now := t0.Add(time.Minute)
+	if err := s.ReleaseLeases(ctx, "A", now); err != nil {
+		t.Fatalf("ReleaseLeases: %v", err)
+	}
+	unfinished, err := s.UnfinishedKits(ctx, t0.Add(-time.Hour), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kitIDs(unfinished); !slices.Equal(got, []string{mine.ID}) {
+		t.Errorf("unfinished kits after release = %v, want only %s (not %s, still leased by B)", got, mine.ID, theirs.ID)
+	}
+	if _, ok, err := s.ClaimDailyPost(ctx, sc.ID, "2026-03-02", "A2", now, now.Add(time.Hour)); err != nil || !ok {
+		t.Errorf("daily claim after release: ok=%v err=%v, want taken over", ok, err)
+	}
+}

@@ -79,6 +79,7 @@ func behaviours() []behaviour {
 		{"kits: unfinished kits since a time, all teams", kitsUnfinishedSince},
 		{"kits: feedback per message", kitsMessageFeedback},
 		{"kits: invalid kits are refused", kitsInvalid},
+		{"leases: a restarted instance releases its own", releaseLeases},
 		{"schedules: save, replace, pause, list, delete", schedulesLifecycle},
 		{"schedules: invalid schedules are refused", schedulesInvalid},
 		{"daily: claim, release, mark posted, skip, history", dailyClaims},

@@ -385,3 +385,27 @@ func affectedOne(op string, res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// ReleaseLeases ends every lease owner holds, on kits and on daily posts,
+// in one transaction: owner's previous process died, so its unfinished
+// work may be resumed at once instead of when the leases expire.
+func (db *DB) ReleaseLeases(ctx context.Context, owner string, now time.Time) error {
+	if err := rules.CheckOwner(owner); err != nil {
+		return fmt.Errorf("release leases: %w", err)
+	}
+	err := db.inTx(ctx, func(tx *DB) error {
+		const kits = `UPDATE kits SET claimed_by = '', claim_expires_at = $2
+			WHERE claimed_by = $1 AND finished_at IS NULL`
+		if _, err := tx.q.ExecContext(ctx, kits, owner, now); err != nil {
+			return err
+		}
+		const daily = `UPDATE daily_posts SET claimed_by = '', claim_expires_at = $2
+			WHERE claimed_by = $1 AND state = 'claimed'`
+		_, err := tx.q.ExecContext(ctx, daily, owner, now)
+		return err
+	})
+	if err != nil {
+		return opError("release leases", err)
+	}
+	return nil
+}

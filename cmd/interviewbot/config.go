@@ -28,10 +28,14 @@ type config struct {
 	httpAddr    string
 	admins      []string
 	logLevel    slog.Level
+	// instance is a stable name for this replica, unique among running
+	// ones, or "" for a fresh name per process.
+	instance string
 }
 
 var (
-	userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	userIDPattern   = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	instancePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 	// A token is a prefix and dash-separated alphanumerics; anything else
 	// (spaces, quotes from a bad copy-paste) is rejected before use.
 	tokenPattern = regexp.MustCompile(`^[a-z]+-[A-Za-z0-9-]+$`)
@@ -90,6 +94,9 @@ func parseConfig(getenv func(string) string, needSlack, needDB bool) (config, er
 			return config{}, configError("INTERVIEWBOT_ADMINS", fmt.Sprintf("must be comma-separated Slack user ids like U012AB3CD; %q is not one", truncateID(id)))
 		}
 		c.admins = append(c.admins, id)
+	}
+	if c.instance = strings.TrimSpace(getenv("INTERVIEWBOT_INSTANCE")); c.instance != "" && !instancePattern.MatchString(c.instance) {
+		return config{}, configError("INTERVIEWBOT_INSTANCE", "must be 1 to 63 letters, digits, '.', '_' or '-', like a pod name")
 	}
 	if lvl := strings.TrimSpace(getenv("LOG_LEVEL")); lvl != "" {
 		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {

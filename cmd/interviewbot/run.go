@@ -112,7 +112,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
 	}
 	store := instrumentedStore{Store: db, metrics: metrics}
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sender, Admins: cfg.admins, Log: log, Owner: ownerID()})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
 	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)
@@ -133,6 +133,12 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	go func() {
 		select {
 		case <-migrated:
+			if cfg.instance != "" {
+				// A process of this name that died left its leases behind.
+				if err := cmds.RecoverLeases(ctx); err != nil {
+					log.Error("could not release the previous process's leases; they will expire", "err", err)
+				}
+			}
 			stop, err := sched.start(ctx)
 			if err != nil {
 				log.Error("scheduler not started", "err", err)
@@ -160,7 +166,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 }
 
 // ownerID names this process in the leases that let one replica post a kit
-// or a daily question.
+// or a daily question, when INTERVIEWBOT_INSTANCE gives no stable name.
 func ownerID() string {
 	host, _ := os.Hostname()
 	b := make([]byte, 4)

@@ -197,3 +197,25 @@ func (s *Store) UnfinishedKits(ctx context.Context, since, now time.Time) ([]han
 	})
 	return out, nil
 }
+
+// ReleaseLeases ends every lease owner holds on kits and daily posts.
+func (s *Store) ReleaseLeases(ctx context.Context, owner string, now time.Time) error {
+	if err := rules.CheckOwner(owner); err != nil {
+		return fmt.Errorf("release leases: %w", err)
+	}
+	if err := s.lock(ctx, "release leases"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, kt := range s.kits {
+		if kt.claimedBy == owner && !kt.k.Finished {
+			kt.claimedBy, kt.expires = "", micro(now)
+		}
+	}
+	for _, row := range s.dailyPosts {
+		if row.p.ClaimedBy == owner && row.p.State == "claimed" {
+			row.p.ClaimedBy, row.expires = "", micro(now)
+		}
+	}
+	return nil
+}
