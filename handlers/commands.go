@@ -142,11 +142,12 @@ func (c *Commands) Submit(ctx context.Context, s Submission) (Reply, error) {
 // team's. When the store fails the built-in ones still come back, with
 // the error, so read-only commands keep working without a database.
 func (c *Commands) pool(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category) (pool, error) {
-	p := pool{role: r, category: cat, questions: cat.Questions}
 	team, err := c.teamQuestions(ctx, teamID)
-	if err != nil {
-		return p, err
-	}
+	return pool{role: r, category: cat, questions: withTeam(r, cat, team)}, err
+}
+
+// withTeam is a category's built-in questions followed by the team's.
+func withTeam(r *questions.Role, cat *questions.Category, team []TeamQuestion) []questions.Question {
 	qs := make([]questions.Question, 0, len(cat.Questions)+len(team))
 	qs = append(qs, cat.Questions...)
 	for _, tq := range team {
@@ -154,8 +155,7 @@ func (c *Commands) pool(ctx context.Context, teamID string, r *questions.Role, c
 			qs = append(qs, teamQuestion(tq))
 		}
 	}
-	p.questions = qs
-	return p, nil
+	return qs
 }
 
 func (c *Commands) teamQuestions(ctx context.Context, teamID string) ([]TeamQuestion, error) {

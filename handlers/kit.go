@@ -64,17 +64,13 @@ func (c *Commands) kitCommand(ctx context.Context, s Slash, cmd Command) (Reply,
 // never two questions of one theme in the kit. It returns the items and a
 // note for parts that could not be filled.
 func (c *Commands) pickKit(ctx context.Context, teamID string, r *questions.Role, parts []KitPart, seen map[string]int) ([]KitItem, []string, error) {
+	team, poolErr := c.teamQuestions(ctx, teamID)
 	themes := map[string]bool{}
 	var items []KitItem
 	var notes []string
-	var poolErr error
 	for _, part := range parts {
-		p, err := c.pool(ctx, teamID, r, part.Category)
-		if err != nil {
-			poolErr = err
-		}
 		var candidates []questions.Question
-		for _, q := range p.questions {
+		for _, q := range withTeam(r, part.Category, team) {
 			if !themes[themeOf(q)] {
 				candidates = append(candidates, q)
 			}

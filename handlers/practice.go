@@ -17,22 +17,19 @@ func postFailureHint(err error) string {
 	return "Please try again in a minute."
 }
 
-// rolePool is every question of a role, or of one of its categories.
+// rolePool is every question of a role, or of one of its categories,
+// team questions included, read with one store call.
 func (c *Commands) rolePool(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category) ([]questions.Question, error) {
+	team, err := c.teamQuestions(ctx, teamID)
+	cats := r.Categories
 	if cat != nil {
-		p, err := c.pool(ctx, teamID, r, cat)
-		return p.questions, err
+		cats = []*questions.Category{cat}
 	}
 	var all []questions.Question
-	var firstErr error
-	for _, cat := range r.Categories {
-		p, err := c.pool(ctx, teamID, r, cat)
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-		all = append(all, p.questions...)
+	for _, cat := range cats {
+		all = append(all, withTeam(r, cat, team)...)
 	}
-	return all, firstErr
+	return all, err
 }
 
 // leastSeen picks, among qs, one of those the channel has seen least often,
