@@ -69,7 +69,7 @@ func (db *DB) ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, o
 		err = db.dailyPost(ctx, &row, scheduleID, localDate)
 	}
 	if err != nil {
-		return handlers.DailyPost{}, false, opError(op, err)
+		return handlers.DailyPost{}, false, db.opError(op, err)
 	}
 	return row.toDailyPost(), ok, nil
 }
@@ -91,7 +91,7 @@ func (db *DB) ReleaseDailyPost(ctx context.Context, scheduleID int64, localDate,
 		UPDATE daily_posts SET claimed_by = '', claim_expires_at = $4, attempts = attempts + 1
 		WHERE schedule_id = $1 AND local_date = $2::date AND state = 'claimed' AND claimed_by = $3`
 	res, err := db.q.ExecContext(ctx, release, scheduleID, localDate, owner, retryAt)
-	return affectedOne(op, res, err)
+	return db.affectedOne(op, res, err)
 }
 
 // MarkDailyPosted records that owner made the post p (state posted, its ts
@@ -132,7 +132,7 @@ func (db *DB) MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, 
 		return nil
 	})
 	if err != nil {
-		return opError(op, err)
+		return db.opError(op, err)
 	}
 	if lost {
 		return fmt.Errorf("%s: %s no longer holds the claim: %w", op, owner, handlers.ErrConflict)
@@ -156,14 +156,14 @@ func (db *DB) SkipDailyPost(ctx context.Context, scheduleID int64, localDate, re
 		SELECT team_id, id, $2::date, 'skipped', $4::timestamptz, $3::text FROM daily_schedules WHERE id = $1
 		ON CONFLICT (schedule_id, local_date) DO NOTHING`
 	res, err := db.q.ExecContext(ctx, skip, scheduleID, localDate, reason, at)
-	if err := affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
+	if err := db.affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
 		return err == nil, err
 	}
 	// Nothing inserted: the day has a row already, or there is no such
 	// schedule.
 	var row dailyPostRow
 	if err := db.dailyPost(ctx, &row, scheduleID, localDate); err != nil {
-		return false, opError(op, err)
+		return false, db.opError(op, err)
 	}
 	return false, nil
 }
@@ -177,7 +177,7 @@ func (db *DB) DailyHistory(ctx context.Context, teamID, channelID string) ([]str
 		ORDER BY posted_at, message_ts COLLATE "C", question_id COLLATE "C"`
 	ids := make([]string, 0)
 	if err := sqlx.SelectContext(ctx, db.q, &ids, query, teamID, channelID); err != nil {
-		return nil, opError("daily history", err)
+		return nil, db.opError("daily history", err)
 	}
 	return ids, nil
 }

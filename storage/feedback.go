@@ -65,7 +65,7 @@ func (db *DB) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, er
 		Value:       v.Value,
 	}
 	if _, err := sqlx.NamedExecContext(ctx, db.q, upsert, row); err != nil {
-		return handlers.Tally{}, opError("save vote", err)
+		return handlers.Tally{}, db.opError("save vote", err)
 	}
 
 	const tally = `
@@ -75,7 +75,7 @@ func (db *DB) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, er
 		WHERE team_id = $1 AND question_id = $2 AND channel_id = $3 AND message_ts = $4`
 	var t tallyRow
 	if err := sqlx.GetContext(ctx, db.q, &t, tally, v.TeamID, v.QuestionID, v.ChannelID, v.MessageTS); err != nil {
-		return handlers.Tally{}, opError("save vote: tally", err)
+		return handlers.Tally{}, db.opError("save vote: tally", err)
 	}
 	return handlers.Tally{Up: t.Up, Down: t.Down}, nil
 }
@@ -97,7 +97,7 @@ func (db *DB) SaveRating(ctx context.Context, r handlers.Rating) error {
 		Notes:       r.Notes,
 	}
 	if _, err := sqlx.NamedExecContext(ctx, db.q, upsert, row); err != nil {
-		return opError("save rating", err)
+		return db.opError("save rating", err)
 	}
 	return nil
 }
@@ -134,7 +134,7 @@ func (db *DB) Feedback(ctx context.Context, teamID string) ([]handlers.QuestionF
 		ORDER BY question_id COLLATE "C"`
 	var rows []questionFeedbackRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID); err != nil {
-		return nil, opError("feedback", err)
+		return nil, db.opError("feedback", err)
 	}
 	out := make([]handlers.QuestionFeedback, 0, len(rows))
 	for _, r := range rows {

@@ -75,7 +75,7 @@ func (db *DB) CreateKit(ctx context.Context, k handlers.Kit, owner string, until
 			continue // the random id is taken: draw another
 		}
 		if err != nil {
-			return handlers.Kit{}, opError("create kit", err)
+			return handlers.Kit{}, db.opError("create kit", err)
 		}
 		return k, nil
 	}
@@ -140,11 +140,11 @@ func (db *DB) ClaimKit(ctx context.Context, id, owner string, now, until time.Ti
 		err = sqlx.GetContext(ctx, db.q, &row, `SELECT `+kitColumns+` FROM kits WHERE id = $1`, id)
 	}
 	if err != nil {
-		return handlers.Kit{}, false, opError(fmt.Sprintf("claim kit %q", id), err)
+		return handlers.Kit{}, false, db.opError(fmt.Sprintf("claim kit %q", id), err)
 	}
 	kits, err := db.withItems(ctx, []kitRow{row})
 	if err != nil {
-		return handlers.Kit{}, false, opError(fmt.Sprintf("claim kit %q", id), err)
+		return handlers.Kit{}, false, db.opError(fmt.Sprintf("claim kit %q", id), err)
 	}
 	return kits[0], ok, nil
 }
@@ -158,7 +158,7 @@ func (db *DB) SetKitParent(ctx context.Context, id, ts string) error {
 		return fmt.Errorf("set kit %q parent: %w", id, handlers.ErrNotFound)
 	}
 	res, err := db.q.ExecContext(ctx, `UPDATE kits SET parent_ts = $2 WHERE id = $1`, id, ts)
-	return affectedOne(fmt.Sprintf("set kit %q parent", id), res, err)
+	return db.affectedOne(fmt.Sprintf("set kit %q parent", id), res, err)
 }
 
 // SetKitReply records the ts of the reply for kit id's item at position.
@@ -171,7 +171,7 @@ func (db *DB) SetKitReply(ctx context.Context, id string, position int, ts strin
 	}
 	const update = `UPDATE kit_items SET reply_ts = $3 WHERE kit_id = $1 AND position = $2`
 	res, err := db.q.ExecContext(ctx, update, id, position, ts)
-	return affectedOne(fmt.Sprintf("set kit %q reply %d", id, position), res, err)
+	return db.affectedOne(fmt.Sprintf("set kit %q reply %d", id, position), res, err)
 }
 
 // FinishKit marks kit id complete (finished true), whoever holds it, or
@@ -188,7 +188,7 @@ func (db *DB) FinishKit(ctx context.Context, id, owner string, finished bool, re
 			UPDATE kits SET finished_at = COALESCE(finished_at, now()), claimed_by = '', claim_expires_at = NULL
 			WHERE id = $1`
 		res, err := db.q.ExecContext(ctx, finish, id)
-		return affectedOne(op, res, err)
+		return db.affectedOne(op, res, err)
 	}
 	if err := rules.CheckOwner(owner); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -197,12 +197,12 @@ func (db *DB) FinishKit(ctx context.Context, id, owner string, finished bool, re
 		UPDATE kits SET claimed_by = '', claim_expires_at = $3
 		WHERE id = $1 AND claimed_by = $2 AND finished_at IS NULL`
 	res, err := db.q.ExecContext(ctx, release, id, owner, retryAt)
-	if err := affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
+	if err := db.affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
 		return err
 	}
 	var exists bool
 	if err := sqlx.GetContext(ctx, db.q, &exists, `SELECT EXISTS (SELECT 1 FROM kits WHERE id = $1)`, id); err != nil {
-		return opError(op, err)
+		return db.opError(op, err)
 	}
 	if !exists {
 		return fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
@@ -221,11 +221,11 @@ func (db *DB) Kit(ctx context.Context, teamID, id string) (handlers.Kit, error) 
 	var row kitRow
 	const query = `SELECT ` + kitColumns + ` FROM kits WHERE team_id = $1 AND id = $2`
 	if err := sqlx.GetContext(ctx, db.q, &row, query, teamID, id); err != nil {
-		return handlers.Kit{}, opError(op, err)
+		return handlers.Kit{}, db.opError(op, err)
 	}
 	kits, err := db.withItems(ctx, []kitRow{row})
 	if err != nil {
-		return handlers.Kit{}, opError(op, err)
+		return handlers.Kit{}, db.opError(op, err)
 	}
 	return kits[0], nil
 }
@@ -244,11 +244,11 @@ func (db *DB) ChannelKits(ctx context.Context, teamID, channelID string, limit i
 	}
 	var rows []kitRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID, channelID, limitArg); err != nil {
-		return nil, opError("channel kits", err)
+		return nil, db.opError("channel kits", err)
 	}
 	kits, err := db.withItems(ctx, rows)
 	if err != nil {
-		return nil, opError("channel kits", err)
+		return nil, db.opError("channel kits", err)
 	}
 	return kits, nil
 }
@@ -264,11 +264,11 @@ func (db *DB) UnfinishedKits(ctx context.Context, since, now time.Time) ([]handl
 		ORDER BY created_at, id COLLATE "C"`
 	var rows []kitRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, since, now); err != nil {
-		return nil, opError("unfinished kits", err)
+		return nil, db.opError("unfinished kits", err)
 	}
 	kits, err := db.withItems(ctx, rows)
 	if err != nil {
-		return nil, opError("unfinished kits", err)
+		return nil, db.opError("unfinished kits", err)
 	}
 	return kits, nil
 }
@@ -355,7 +355,7 @@ func (db *DB) MessageFeedback(ctx context.Context, teamID, channelID string, mes
 		FROM v FULL JOIN r USING (message_ts)`
 	var rows []messageFeedbackRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID, channelID, pq.Array(messageTS)); err != nil {
-		return nil, opError("message feedback", err)
+		return nil, db.opError("message feedback", err)
 	}
 	for _, r := range rows {
 		out[r.MessageTS] = handlers.QuestionFeedback{
@@ -372,13 +372,13 @@ func (db *DB) MessageFeedback(ctx context.Context, teamID, channelID string, mes
 
 // affectedOne turns an UPDATE's outcome into the method's error:
 // handlers.ErrNotFound when it matched no row.
-func affectedOne(op string, res sql.Result, err error) error {
+func (db *DB) affectedOne(op string, res sql.Result, err error) error {
 	if err != nil {
-		return opError(op, err)
+		return db.opError(op, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return opError(op, err)
+		return db.opError(op, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
@@ -405,7 +405,7 @@ func (db *DB) ReleaseLeases(ctx context.Context, owner string, now time.Time) er
 		return err
 	})
 	if err != nil {
-		return opError("release leases", err)
+		return db.opError("release leases", err)
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return opError("migrate", err)
+		return db.opError("migrate", err)
 	}
 	if len(applied) > 0 {
 		db.log.InfoContext(ctx, "applied migrations", "migrations", strings.Join(applied, ","))

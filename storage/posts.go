@@ -49,7 +49,7 @@ func (db *DB) RecordPost(ctx context.Context, p handlers.Post) error {
 		PostedAt:   at,
 	}
 	if _, err := sqlx.NamedExecContext(ctx, db.q, insert, row); err != nil {
-		return opError("record post", err)
+		return db.opError("record post", err)
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func (db *DB) PostCounts(ctx context.Context, teamID, channelID string) (map[str
 		GROUP BY question_id`
 	var rows []postCountRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID, channelID); err != nil {
-		return nil, opError("post counts", err)
+		return nil, db.opError("post counts", err)
 	}
 	counts := make(map[string]int, len(rows))
 	for _, r := range rows {

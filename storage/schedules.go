@@ -90,11 +90,11 @@ func (db *DB) SaveSchedule(ctx context.Context, s handlers.Schedule) (handlers.S
 		CreatedAt: s.CreatedAt,
 	})
 	if err != nil {
-		return handlers.Schedule{}, opError("save schedule", err)
+		return handlers.Schedule{}, db.opError("save schedule", err)
 	}
 	var saved scheduleRow
 	if err := sqlx.GetContext(ctx, db.q, &saved, query, args...); err != nil {
-		return handlers.Schedule{}, opError("save schedule", err)
+		return handlers.Schedule{}, db.opError("save schedule", err)
 	}
 	return saved.toSchedule(), nil
 }
@@ -106,7 +106,7 @@ func (db *DB) ChannelSchedules(ctx context.Context, teamID, channelID string) ([
 		WHERE team_id = $1 AND channel_id = $2 ORDER BY id`
 	var rows []scheduleRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID, channelID); err != nil {
-		return nil, opError("channel schedules", err)
+		return nil, db.opError("channel schedules", err)
 	}
 	return toSchedules(rows), nil
 }
@@ -116,11 +116,11 @@ func (db *DB) ChannelSchedules(ctx context.Context, teamID, channelID string) ([
 func (db *DB) DeleteChannelSchedules(ctx context.Context, teamID, channelID string) (int, error) {
 	res, err := db.q.ExecContext(ctx, `DELETE FROM daily_schedules WHERE team_id = $1 AND channel_id = $2`, teamID, channelID)
 	if err != nil {
-		return 0, opError("delete channel schedules", err)
+		return 0, db.opError("delete channel schedules", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, opError("delete channel schedules", err)
+		return 0, db.opError("delete channel schedules", err)
 	}
 	return int(n), nil
 }
@@ -130,7 +130,7 @@ func (db *DB) ActiveSchedules(ctx context.Context) ([]handlers.Schedule, error) 
 	const query = `SELECT ` + scheduleColumns + ` FROM daily_schedules WHERE paused_at IS NULL ORDER BY id`
 	var rows []scheduleRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query); err != nil {
-		return nil, opError("active schedules", err)
+		return nil, db.opError("active schedules", err)
 	}
 	return toSchedules(rows), nil
 }
@@ -145,5 +145,5 @@ func (db *DB) PauseSchedule(ctx context.Context, id int64, reason string) error 
 		UPDATE daily_schedules SET paused_at = COALESCE(paused_at, now()), pause_reason = $2
 		WHERE id = $1`
 	res, err := db.q.ExecContext(ctx, pause, id, reason)
-	return affectedOne(fmt.Sprintf("pause schedule %d", id), res, err)
+	return db.affectedOne(fmt.Sprintf("pause schedule %d", id), res, err)
 }

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -48,6 +49,8 @@ type DB struct {
 	// so the same methods work either way.
 	q   sqlx.ExtContext
 	log *slog.Logger
+	// failures is shared with the copies inTx makes.
+	failures *atomic.Uint64
 }
 
 var _ handlers.Store = (*DB)(nil)
@@ -88,7 +91,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	sqlDB.SetConnMaxIdleTime(connMaxIdleTime)
 	sqlDB.SetConnMaxLifetime(connMaxLifetime)
 	pool := sqlx.NewDb(sqlDB, "postgres")
-	return &DB{pool: pool, q: pool, log: log}, nil
+	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64)}, nil
 }
 
 // Close closes the pool's connections. Call it last, after everything that
@@ -127,7 +130,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *DB) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&DB{pool: db.pool, q: tx, log: db.log}); err != nil {
+	if err := fn(&DB{pool: db.pool, q: tx, log: db.log, failures: db.failures}); err != nil {
 		// A statement cancelled by ctx makes lib/pq close the connection,
 		// which ends the transaction server-side; only other failures are
 		// worth a line.

@@ -52,11 +52,11 @@ func (db *DB) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (han
 		CreatedBy: q.CreatedBy,
 	})
 	if err != nil {
-		return handlers.TeamQuestion{}, opError("add team question", err)
+		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
 	var added teamQuestionRow
 	if err := sqlx.GetContext(ctx, db.q, &added, query, args...); err != nil {
-		return handlers.TeamQuestion{}, opError("add team question", err)
+		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
 	return added.toTeamQuestion(), nil
 }
@@ -74,11 +74,11 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 		WHERE id = $1 AND team_id = $2 AND deleted_at IS NULL`
 	res, err := db.q.ExecContext(ctx, remove, n, teamID)
 	if err != nil {
-		return opError("remove team question", err)
+		return db.opError("remove team question", err)
 	}
 	affected, err := res.RowsAffected()
 	if err != nil {
-		return opError("remove team question", err)
+		return db.opError("remove team question", err)
 	}
 	if affected == 0 {
 		return fmt.Errorf("remove team question %q: %w", id, handlers.ErrNotFound)
@@ -95,7 +95,7 @@ func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.Team
 		ORDER BY id`
 	var rows []teamQuestionRow
 	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID); err != nil {
-		return nil, opError("team questions", err)
+		return nil, db.opError("team questions", err)
 	}
 	out := make([]handlers.TeamQuestion, 0, len(rows))
 	for _, r := range rows {

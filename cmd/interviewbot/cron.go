@@ -28,7 +28,6 @@ type scheduler struct {
 func (s scheduler) tick(ctx context.Context, now time.Time) {
 	due, err := s.cmds.DueSchedules(ctx, now)
 	if err != nil {
-		s.metrics.dbErrors.Inc()
 		s.log.ErrorContext(ctx, "daily: list due schedules", "err", err)
 	}
 	work := make(chan handlers.Schedule)

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"time"
 
-	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -43,14 +41,23 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "interviewbot_daily_posts_total",
 			Help: "Daily practice posts by result (posted, skipped, failed).",
 		}, []string{"result"}),
-		dbErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interviewbot_database_errors_total",
-			Help: "Database operations that failed.",
-		}),
 	}
-	reg.MustRegister(m.commands, m.ackLatency, m.apiCalls, m.reconnects, m.dailyPosts, m.dbErrors,
+	// Present from the start, at zero, so dashboards and alerts see them.
+	for _, result := range []string{"posted", "skipped", "failed"} {
+		m.dailyPosts.WithLabelValues(result)
+	}
+	reg.MustRegister(m.commands, m.ackLatency, m.apiCalls, m.reconnects, m.dailyPosts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// watchDatabase exports the store's failure count, which the store keeps
+// itself so that no call site can forget to count.
+func (m *metrics) watchDatabase(reg prometheus.Registerer, failures func() uint64) {
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "interviewbot_database_errors_total",
+		Help: "Database operations that failed (unreachable, timed out, refused), not counting missing or conflicting records.",
+	}, func() float64 { return float64(failures()) }))
 }
 
 func (m *metrics) APICall(method, result string) { m.apiCalls.WithLabelValues(method, result).Inc() }
@@ -59,54 +66,3 @@ func (m *metrics) Acked(envelope string, d time.Duration) {
 }
 func (m *metrics) Command(name, outcome string) { m.commands.WithLabelValues(name, outcome).Inc() }
 func (m *metrics) Reconnect()                   { m.reconnects.Inc() }
-
-// instrumentedStore counts the store's failures without the store or the
-// handlers knowing about metrics.
-type instrumentedStore struct {
-	handlers.Store
-	metrics *metrics
-}
-
-func (s instrumentedStore) count(err error) error {
-	if err != nil {
-		s.metrics.dbErrors.Inc()
-	}
-	return err
-}
-
-func (s instrumentedStore) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, error) {
-	t, err := s.Store.SaveVote(ctx, v)
-	return t, s.count(err)
-}
-
-func (s instrumentedStore) SaveRating(ctx context.Context, r handlers.Rating) error {
-	return s.count(s.Store.SaveRating(ctx, r))
-}
-
-func (s instrumentedStore) Feedback(ctx context.Context, teamID string) ([]handlers.QuestionFeedback, error) {
-	fb, err := s.Store.Feedback(ctx, teamID)
-	return fb, s.count(err)
-}
-
-func (s instrumentedStore) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (handlers.TeamQuestion, error) {
-	tq, err := s.Store.AddTeamQuestion(ctx, q)
-	return tq, s.count(err)
-}
-
-func (s instrumentedStore) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
-	return s.count(s.Store.RemoveTeamQuestion(ctx, teamID, id))
-}
-
-func (s instrumentedStore) TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error) {
-	tqs, err := s.Store.TeamQuestions(ctx, teamID)
-	return tqs, s.count(err)
-}
-
-func (s instrumentedStore) RecordPost(ctx context.Context, p handlers.Post) error {
-	return s.count(s.Store.RecordPost(ctx, p))
-}
-
-func (s instrumentedStore) PostCounts(ctx context.Context, teamID, channelID string) (map[string]int, error) {
-	c, err := s.Store.PostCounts(ctx, teamID, channelID)
-	return c, s.count(err)
-}

@@ -99,7 +99,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	// The bot serves the built-in bank even while Postgres is down, so a
 	// failed migration is retried in the background rather than fatal.
 	migrated := make(chan struct{})
-	go migrateUntilDone(ctx, db, log, metrics, migrated)
+	go migrateUntilDone(ctx, db, log, migrated)
 
 	sender := bot.NewSender(bot.SenderConfig{
 		BotToken: string(cfg.botToken), AppToken: string(cfg.appToken), APIURL: cfg.apiURL,
@@ -111,8 +111,8 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	if err != nil {
 		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
 	}
-	store := instrumentedStore{Store: db, metrics: metrics}
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
+	metrics.watchDatabase(reg, db.Failures)
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
 	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)
@@ -176,7 +176,7 @@ func ownerID() string {
 
 // migrateUntilDone applies migrations, retrying while the database is
 // unreachable; every replica runs it and the advisory lock serialises them.
-func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, m *metrics, done chan<- struct{}) {
+func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, done chan<- struct{}) {
 	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 15*time.Second) {
 		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		err := db.Migrate(mctx)
@@ -185,7 +185,6 @@ func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, m *
 			close(done)
 			return
 		}
-		m.dbErrors.Inc()
 		log.Error("database migration failed; retrying", "err", err, "retry_in", delay)
 		select {
 		case <-ctx.Done():
