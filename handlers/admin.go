@@ -58,7 +58,7 @@ func (c *Commands) add(ctx context.Context, s Slash, cmd Command) (Reply, error)
 		return failure("The question was NOT added: " + notSaved), err
 	}
 	for _, q := range p.questions {
-		if normalize(q.Text) == normalize(text) {
+		if questions.TextKey(q.Text) == questions.TextKey(text) {
 			return reply(textMessage(fmt.Sprintf("*%s — %s* already has that question (`%s`).", cmd.Role.Title, cmd.Category.Title, q.ID))), nil
 		}
 	}
@@ -66,16 +66,15 @@ func (c *Commands) add(ctx context.Context, s Slash, cmd Command) (Reply, error)
 		TeamID: s.TeamID, Role: cmd.Role.Slug, Category: cmd.Category.Slug,
 		Text: text, CreatedBy: s.UserID, CreatedAt: c.now(),
 	})
+	if errors.Is(err, ErrConflict) {
+		// Added meanwhile, by another admin or replica.
+		return reply(textMessage(fmt.Sprintf("*%s — %s* already has that question.", cmd.Role.Title, cmd.Category.Title))), nil
+	}
 	if err != nil {
 		return failure("The question was NOT added: " + notSaved), fmt.Errorf("add team question: %w", err)
 	}
 	return reply(textMessage(fmt.Sprintf("Added `%s` to *%s — %s*:\n>%s\nIt now shows up in lists, practice, kits and daily questions. Remove it with `/interview remove %s`.",
 		tq.ID, cmd.Role.Title, cmd.Category.Title, Escape(text), tq.ID))), nil
-}
-
-// normalize folds case and spacing so that near-identical texts compare equal.
-func normalize(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 func (c *Commands) remove(ctx context.Context, s Slash, id string) (Reply, error) {

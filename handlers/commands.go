@@ -170,11 +170,13 @@ func (c *Commands) teamQuestions(ctx context.Context, teamID string) ([]TeamQues
 // its own id: nothing says it is a variant of another question.
 func teamQuestion(tq TeamQuestion) questions.Question {
 	return questions.Question{
-		ID:       questions.ID(tq.ID),
-		Role:     tq.Role,
-		Category: tq.Category,
-		Text:     tq.Text,
-		Theme:    tq.ID,
+		ID:        questions.ID(tq.ID),
+		Role:      tq.Role,
+		Category:  tq.Category,
+		Text:      tq.Text,
+		Theme:     tq.ID,
+		Guidance:  tq.Guidance,
+		FollowUps: tq.FollowUps,
 	}
 }
 

@@ -138,8 +138,17 @@ type TeamQuestion struct {
 	Role      string // role slug
 	Category  string // category slug
 	Text      string
+	Guidance  []string // what a strong answer covers, from an imported bank
+	FollowUps []string
 	CreatedBy string
 	CreatedAt time.Time
+}
+
+// ImportResult says what importing a team bank changed.
+type ImportResult struct {
+	Added     int
+	Updated   int // guidance, follow-ups or spelling changed
+	Unchanged int
 }
 
 // Post records that a question was posted to a channel, for rotation.
@@ -228,6 +237,11 @@ type teamQuestionStore interface {
 	// RemoveTeamQuestion returns ErrNotFound when the team has no such question.
 	RemoveTeamQuestion(ctx context.Context, teamID, id string) error
 	TeamQuestions(ctx context.Context, teamID string) ([]TeamQuestion, error)
+	// ImportTeamQuestions adds the questions the team lacks and updates
+	// those it has (same role, category and questions.TextKey of the
+	// text), in one transaction: all or nothing. Importing the same
+	// questions twice changes nothing the second time.
+	ImportTeamQuestions(ctx context.Context, teamID string, qs []TeamQuestion) (ImportResult, error)
 }
 
 type postLog interface {

@@ -271,9 +271,10 @@ func normalize(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// normalizeText is the form in which two question texts count as the same
-// question: case and spacing do not matter.
-func normalizeText(s string) string {
+// TextKey is the form in which two question texts count as the same
+// question: case and spacing do not matter. Team questions use it too, so
+// that a re-typed or re-imported question is recognised.
+func TextKey(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
@@ -647,7 +648,7 @@ func (l *loader) questionStanza(s stanza) {
 		l.ids[q.ID] = l.at(line)
 	}
 	if q.Text != "" {
-		k := normalizeText(q.Text)
+		k := TextKey(q.Text)
 		if prev, dup := l.texts[k]; dup {
 			l.errorf(seen["q"], "question %q repeats the text of the question at %s", q.ID, prev)
 		} else {

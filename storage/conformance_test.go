@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -79,6 +80,8 @@ func behaviours() []behaviour {
 		{"kits: unfinished kits since a time, all teams", kitsUnfinishedSince},
 		{"kits: feedback per message", kitsMessageFeedback},
 		{"kits: invalid kits are refused", kitsInvalid},
+		{"team questions: one live question per text", teamQuestionsUnique},
+		{"team questions: import adds, updates, is idempotent", teamQuestionsImport},
 		{"leases: a restarted instance releases its own", releaseLeases},
 		{"schedules: save, replace, pause, list, delete", schedulesLifecycle},
 		{"schedules: invalid schedules are refused", schedulesInvalid},
@@ -289,7 +292,7 @@ func teamQuestions(ctx context.Context, t *testing.T, s handlers.Store) {
 		CreatedBy: "U-admin",
 		CreatedAt: first.CreatedAt,
 	}
-	if first != want {
+	if !reflect.DeepEqual(first, want) {
 		t.Errorf("AddTeamQuestion = %+v, want %+v", first, want)
 	}
 	if first.CreatedAt.Before(before) || first.CreatedAt.After(time.Now().Add(time.Minute)) {
@@ -584,5 +587,60 @@ func TestLimitErrorText(t *testing.T) {
 	err := s.SaveRating(t.Context(), rating("U1", 3, strings.Repeat("x", 3001)))
 	if got, want := fmt.Sprint(err), "save rating: notes: 3001 characters, over the limit of 3000"; got != want {
 		t.Errorf("error = %q, want %q", got, want)
+	}
+}
+
+// teamQuestionsUnique: a team has each question once (case and spacing
+// ignored); a removed one may be added again.
+func teamQuestionsUnique(ctx context.Context, t *testing.T, s handlers.Store) {
+	q := addQuestion(ctx, t, s, "T1", "How would you shard a write-heavy table?")
+	dup := handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: "  how would you SHARD a   write-heavy table?", CreatedBy: "U-admin"}
+	if _, err := s.AddTeamQuestion(ctx, dup); !errors.Is(err, handlers.ErrConflict) {
+		t.Errorf("duplicate add: %v, want ErrConflict", err)
+	}
+	other := dup
+	other.TeamID = "T2"
+	if _, err := s.AddTeamQuestion(ctx, other); err != nil {
+		t.Errorf("the same text in another team: %v", err)
+	}
+	if err := s.RemoveTeamQuestion(ctx, "T1", q.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddTeamQuestion(ctx, dup); err != nil {
+		t.Errorf("re-adding a removed question: %v", err)
+	}
+}
+
+func teamQuestionsImport(ctx context.Context, t *testing.T, s handlers.Store) {
+	bankRows := func() []handlers.TeamQuestion {
+		return []handlers.TeamQuestion{
+			{Role: "senior-backend", Category: "technical", Text: "How do you size a connection pool?", Guidance: []string{"Little's law", "pool per instance × instances ≤ max_connections"}, FollowUps: []string{"What happens at the limit?"}, CreatedBy: "import"},
+			{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage you led.", CreatedBy: "import"},
+		}
+	}
+	addQuestion(ctx, t, s, "T1", "How do you size a connection pool?") // added by hand earlier, no guidance
+	res, err := s.ImportTeamQuestions(ctx, "T1", bankRows())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != (handlers.ImportResult{Added: 1, Updated: 1}) {
+		t.Errorf("first import = %+v, want 1 added, 1 updated", res)
+	}
+	res, err = s.ImportTeamQuestions(ctx, "T1", bankRows())
+	if err != nil || res != (handlers.ImportResult{Unchanged: 2}) {
+		t.Errorf("second import = %+v, %v; want 2 unchanged", res, err)
+	}
+	got := listQuestions(ctx, t, s, "T1")
+	if len(got) != 2 || !reflect.DeepEqual(got[0].Guidance, bankRows()[0].Guidance) || !reflect.DeepEqual(got[0].FollowUps, bankRows()[0].FollowUps) || got[1].Guidance != nil {
+		t.Errorf("after import: %+v", got)
+	}
+	// All or nothing: a bad row refuses the whole import.
+	bad := append(bankRows(), handlers.TeamQuestion{Role: "senior-backend", Category: "technical", Text: strings.Repeat("x", 501), CreatedBy: "import"})
+	bad[1].Guidance = []string{"changed"}
+	if _, err := s.ImportTeamQuestions(ctx, "T1", bad); err == nil {
+		t.Fatal("an import with an over-long question succeeded")
+	}
+	if after := listQuestions(ctx, t, s, "T1"); !reflect.DeepEqual(after, got) {
+		t.Errorf("a refused import changed the bank: %+v", after)
 	}
 }

@@ -6,20 +6,48 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/interviewbot/interviewbot/questions"
 	"github.com/interviewbot/interviewbot/storage/internal/rules"
 )
 
 type teamQuestionRow struct {
-	ID        int64     `db:"id"`
-	TeamID    string    `db:"team_id"`
-	Role      string    `db:"role"`
-	Category  string    `db:"category"`
-	Text      string    `db:"text"`
-	CreatedBy string    `db:"created_by"`
-	CreatedAt time.Time `db:"created_at"`
+	ID        int64          `db:"id"`
+	TeamID    string         `db:"team_id"`
+	Role      string         `db:"role"`
+	Category  string         `db:"category"`
+	Text      string         `db:"text"`
+	TextKey   string         `db:"text_key"`
+	Guidance  pq.StringArray `db:"guidance"`
+	FollowUps pq.StringArray `db:"follow_ups"`
+	CreatedBy string         `db:"created_by"`
+	CreatedAt time.Time      `db:"created_at"`
 }
+
+func toTeamQuestionRow(q handlers.TeamQuestion) teamQuestionRow {
+	return teamQuestionRow{
+		TeamID:    q.TeamID,
+		Role:      q.Role,
+		Category:  q.Category,
+		Text:      q.Text,
+		TextKey:   questions.TextKey(q.Text),
+		Guidance:  nonNil(q.Guidance),
+		FollowUps: nonNil(q.FollowUps),
+		CreatedBy: q.CreatedBy,
+	}
+}
+
+// nonNil keeps NOT NULL array columns happy: lib/pq sends a nil slice as NULL.
+func nonNil(s []string) pq.StringArray {
+	if s == nil {
+		return pq.StringArray{}
+	}
+	return s
+}
+
+const teamQuestionColumns = `id, team_id, role, category, text, text_key, guidance, follow_ups, created_by, created_at`
 
 func (r teamQuestionRow) toTeamQuestion() handlers.TeamQuestion {
 	return handlers.TeamQuestion{
@@ -28,9 +56,18 @@ func (r teamQuestionRow) toTeamQuestion() handlers.TeamQuestion {
 		Role:      r.Role,
 		Category:  r.Category,
 		Text:      r.Text,
+		Guidance:  nilIfEmpty(r.Guidance),
+		FollowUps: nilIfEmpty(r.FollowUps),
 		CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(),
 	}
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // AddTeamQuestion stores q and returns it with its id ("team-<n>") and
@@ -41,16 +78,10 @@ func (db *DB) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (han
 		return handlers.TeamQuestion{}, fmt.Errorf("add team question: %w", err)
 	}
 	const insert = `
-		INSERT INTO team_questions (team_id, role, category, text, created_by)
-		VALUES (:team_id, :role, :category, :text, :created_by)
-		RETURNING id, team_id, role, category, text, created_by, created_at`
-	query, args, err := db.q.BindNamed(insert, teamQuestionRow{
-		TeamID:    q.TeamID,
-		Role:      q.Role,
-		Category:  q.Category,
-		Text:      q.Text,
-		CreatedBy: q.CreatedBy,
-	})
+		INSERT INTO team_questions (team_id, role, category, text, text_key, guidance, follow_ups, created_by)
+		VALUES (:team_id, :role, :category, :text, :text_key, :guidance, :follow_ups, :created_by)
+		RETURNING ` + teamQuestionColumns
+	query, args, err := db.q.BindNamed(insert, toTeamQuestionRow(q))
 	if err != nil {
 		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
@@ -89,7 +120,7 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 // TeamQuestions lists the team's questions in the order they were added.
 func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error) {
 	const query = `
-		SELECT id, team_id, role, category, text, created_by, created_at
+		SELECT ` + teamQuestionColumns + `
 		FROM team_questions
 		WHERE team_id = $1 AND deleted_at IS NULL
 		ORDER BY id`
@@ -102,4 +133,53 @@ func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.Team
 		out = append(out, r.toTeamQuestion())
 	}
 	return out, nil
+}
+
+// ImportTeamQuestions adds the questions the team lacks and updates those it
+// has (same role, category and text key), in one transaction. The unique
+// text key decides "has", so two imports racing cannot add a question
+// twice; a row whose text, guidance and follow-ups are unchanged is not
+// written at all, so importing a file twice changes nothing.
+func (db *DB) ImportTeamQuestions(ctx context.Context, teamID string, qs []handlers.TeamQuestion) (handlers.ImportResult, error) {
+	var res handlers.ImportResult
+	for i := range qs {
+		qs[i].TeamID = teamID
+		if err := rules.CheckTeamQuestion(qs[i]); err != nil {
+			return res, fmt.Errorf("import team questions: question %d: %w", i+1, err)
+		}
+	}
+	const upsert = `
+		INSERT INTO team_questions (team_id, role, category, text, text_key, guidance, follow_ups, created_by)
+		VALUES (:team_id, :role, :category, :text, :text_key, :guidance, :follow_ups, :created_by)
+		ON CONFLICT (team_id, role, category, text_key) WHERE deleted_at IS NULL DO UPDATE
+		SET text = EXCLUDED.text, guidance = EXCLUDED.guidance, follow_ups = EXCLUDED.follow_ups
+		WHERE (team_questions.text, team_questions.guidance, team_questions.follow_ups)
+		      IS DISTINCT FROM (EXCLUDED.text, EXCLUDED.guidance, EXCLUDED.follow_ups)
+		RETURNING (xmax = 0) AS inserted`
+	err := db.inTx(ctx, func(tx *DB) error {
+		res = handlers.ImportResult{}
+		for _, q := range qs {
+			query, args, err := tx.q.BindNamed(upsert, toTeamQuestionRow(q))
+			if err != nil {
+				return err
+			}
+			var inserted []bool
+			if err := sqlx.SelectContext(ctx, tx.q, &inserted, query, args...); err != nil {
+				return err
+			}
+			switch {
+			case len(inserted) == 0:
+				res.Unchanged++
+			case inserted[0]:
+				res.Added++
+			default:
+				res.Updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return handlers.ImportResult{}, db.opError("import team questions", err)
+	}
+	return res, nil
 }

@@ -5,31 +5,36 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/questions"
+	"github.com/interviewbot/interviewbot/questions/bankfile"
 	"github.com/interviewbot/interviewbot/storage"
 	"github.com/interviewbot/interviewbot/storage/memstore"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-const usage = `usage: interviewbot [run | shell | healthcheck | questions lint]
+const usage = `usage: interviewbot [run | shell | healthcheck | questions lint|import|export]
 
   run              the Slack bot over Socket Mode (the default)
   shell            the same commands in this terminal; no Slack needed
   healthcheck      exit 0 if the bot on HTTP_ADDR is ready (for container
                    health checks in images without curl)
   questions lint   check the built-in question bank
+  questions import --team T FILE, questions export --team T
+                   a team's own questions, as CSV or YAML, in Postgres
 
 Configuration comes from the environment; see the README.`
 
@@ -56,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runShell(ctx, getenv, stdin, stdout, stderr)
 	case "questions":
-		return runQuestions(args, stdout)
+		return runQuestions(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, getenv)
 	case "help", "-h", "--help":
@@ -255,27 +260,130 @@ func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, 
 	return sh.Run(ctx, cmds)
 }
 
-func runQuestions(args []string, stdout io.Writer) error {
-	if len(args) != 1 || args[0] != "lint" {
-		return fmt.Errorf("usage: interviewbot questions lint")
+func runQuestions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(questionsUsage)
 	}
 	bank, err := questions.Builtin()
 	if err != nil {
 		return fmt.Errorf("load question bank: %w", err)
 	}
-	problems := bank.Lint()
-	for _, p := range problems {
-		fmt.Fprintln(stdout, p)
+	sub, args := args[0], args[1:]
+	if sub == "lint" {
+		if len(args) > 0 {
+			return errors.New(questionsUsage)
+		}
+		problems := bank.Lint()
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("question bank: %d problems", len(problems))
+		}
+		fmt.Fprintf(stdout, "question bank ok: %d questions\n", len(bank.Questions()))
+		return nil
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("question bank: %d problems", len(problems))
+	if sub != "import" && sub != "export" {
+		return errors.New(questionsUsage)
 	}
-	fmt.Fprintf(stdout, "question bank ok: %d questions\n", len(bank.Questions()))
+	fs := flag.NewFlagSet("questions "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	team := fs.String("team", "", "the Slack workspace (team) id, like T012AB3CD")
+	format := fs.String("format", "csv", "export format: csv or yaml")
+	out := fs.String("out", "", "export to this file instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !teamIDPattern.MatchString(*team) {
+		return fmt.Errorf("--team must be a Slack workspace id like T012AB3CD\n%s", questionsUsage)
+	}
+	cfg, err := parseConfig(getenv, false, true)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(ctx, string(cfg.databaseURL), newLogger(stderr, slog.LevelWarn, false))
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if sub == "import" {
+		if fs.NArg() != 1 {
+			return fmt.Errorf("import takes one file\n%s", questionsUsage)
+		}
+		return importBank(ctx, db, bank, *team, fs.Arg(0), stdout)
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("export takes no file argument; use --out\n%s", questionsUsage)
+	}
+	return exportBank(ctx, db, *team, bankfile.Format(*format), *out, stdout)
+}
+
+const questionsUsage = `usage:
+  interviewbot questions lint
+  interviewbot questions import --team T012AB3CD FILE.csv|FILE.yaml
+  interviewbot questions export --team T012AB3CD [--format csv|yaml] [--out FILE]
+
+import and export need DATABASE_URL. An import is all or nothing and can be
+repeated: questions already there (same role, category and text) are
+updated, not added again.`
+
+var teamIDPattern = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
+
+func importBank(ctx context.Context, db *storage.DB, bank *questions.Bank, team, path string, stdout io.Writer) error {
+	format, err := bankfile.FormatOf(path)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := bankfile.Read(f, format, bank)
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported:\n%w", path, err)
+	}
+	qs := make([]handlers.TeamQuestion, len(rows))
+	for i, r := range rows {
+		qs[i] = handlers.TeamQuestion{Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
+	}
+	res, err := db.ImportTeamQuestions(ctx, team, qs)
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "%s: %d added, %d updated, %d unchanged for team %s\n", path, res.Added, res.Updated, res.Unchanged, team)
 	return nil
 }
 
-// runHealthcheck asks the local bot's /readyz, so that a container image
-// without a shell or curl can still have a health check.
+func exportBank(ctx context.Context, db *storage.DB, team string, format bankfile.Format, out string, stdout io.Writer) error {
+	if format != bankfile.CSV && format != bankfile.YAML {
+		return fmt.Errorf("--format must be csv or yaml, not %q", format)
+	}
+	tqs, err := db.TeamQuestions(ctx, team)
+	if err != nil {
+		return err
+	}
+	rows := make([]bankfile.Row, len(tqs))
+	for i, q := range tqs {
+		rows[i] = bankfile.Row{Role: q.Role, Category: q.Category, Text: q.Text, Guidance: q.Guidance, FollowUps: q.FollowUps}
+	}
+	if out == "" {
+		return bankfile.Write(stdout, format, rows)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := bankfile.Write(f, format, rows); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 func runHealthcheck(ctx context.Context, getenv func(string) string) error {
 	_, port, err := net.SplitHostPort(cmp.Or(getenv("HTTP_ADDR"), ":8080"))
 	if err != nil {

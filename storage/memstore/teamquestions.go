@@ -3,9 +3,11 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/interviewbot/interviewbot/questions"
 	"github.com/interviewbot/interviewbot/storage/internal/rules"
 )
 
@@ -27,10 +29,62 @@ func (s *Store) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (h
 		return handlers.TeamQuestion{}, err
 	}
 	defer s.mu.Unlock()
+	if s.liveTeamQuestion(q) >= 0 {
+		return handlers.TeamQuestion{}, fmt.Errorf("add team question: %w", handlers.ErrConflict)
+	}
+	return s.addTeamQuestionLocked(q), nil
+}
+
+func (s *Store) addTeamQuestionLocked(q handlers.TeamQuestion) handlers.TeamQuestion {
 	q.ID = rules.TeamQuestionID(int64(len(s.questions) + 1))
 	q.CreatedAt = stored(time.Time{})
+	q.Guidance, q.FollowUps = slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
 	s.questions = append(s.questions, teamQuestion{q: q})
-	return q, nil
+	return q
+}
+
+// liveTeamQuestion returns the index of the team's live question with q's
+// role, category and text key, or -1: Postgres' unique index, in memory.
+func (s *Store) liveTeamQuestion(q handlers.TeamQuestion) int {
+	key := questions.TextKey(q.Text)
+	for i, tq := range s.questions {
+		if !tq.removed && tq.q.TeamID == q.TeamID && tq.q.Role == q.Role && tq.q.Category == q.Category && questions.TextKey(tq.q.Text) == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// ImportTeamQuestions adds the questions the team lacks and updates those it
+// has, all or nothing.
+func (s *Store) ImportTeamQuestions(ctx context.Context, teamID string, qs []handlers.TeamQuestion) (handlers.ImportResult, error) {
+	var res handlers.ImportResult
+	for i := range qs {
+		qs[i].TeamID = teamID
+		if err := rules.CheckTeamQuestion(qs[i]); err != nil {
+			return res, fmt.Errorf("import team questions: question %d: %w", i+1, err)
+		}
+	}
+	if err := s.lock(ctx, "import team questions"); err != nil {
+		return res, err
+	}
+	defer s.mu.Unlock()
+	for _, q := range qs {
+		i := s.liveTeamQuestion(q)
+		if i < 0 {
+			s.addTeamQuestionLocked(q)
+			res.Added++
+			continue
+		}
+		cur := &s.questions[i].q
+		if cur.Text == q.Text && slices.Equal(cur.Guidance, q.Guidance) && slices.Equal(cur.FollowUps, q.FollowUps) {
+			res.Unchanged++
+			continue
+		}
+		cur.Text, cur.Guidance, cur.FollowUps = q.Text, slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
+		res.Updated++
+	}
+	return res, nil
 }
 
 // RemoveTeamQuestion removes the team's question id. It returns
@@ -65,7 +119,9 @@ func (s *Store) TeamQuestions(ctx context.Context, teamID string) ([]handlers.Te
 	out := make([]handlers.TeamQuestion, 0)
 	for _, tq := range s.questions {
 		if !tq.removed && tq.q.TeamID == teamID {
-			out = append(out, tq.q)
+			q := tq.q
+			q.Guidance, q.FollowUps = slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
+			out = append(out, q)
 		}
 	}
 	return out, nil

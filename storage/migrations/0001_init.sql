@@ -37,22 +37,28 @@ CREATE TABLE ratings (
     PRIMARY KEY (team_id, question_id, channel_id, message_ts, user_id)
 );
 
--- Questions added with `/interview add`. Users see id n as "team-<n>".
--- Removal sets deleted_at rather than deleting, so feedback, rotation history
--- and kits that name the id can still be explained, and an id is never
--- reused.
+-- Questions added with `/interview add` or imported from a team's bank
+-- file. Users see id n as "team-<n>". Removal sets deleted_at rather than
+-- deleting, so feedback, rotation history and kits that name the id can
+-- still be explained, and an id is never reused. text_key is the text with
+-- case and spacing folded (questions.TextKey, computed in Go): a team has
+-- each live question once, which makes re-imports update instead of add.
 CREATE TABLE team_questions (
     id          bigserial   PRIMARY KEY,
     team_id     text        NOT NULL CHECK (team_id <> ''),
     role        text        NOT NULL,
     category    text        NOT NULL,
     text        text        NOT NULL CHECK (char_length(text) BETWEEN 1 AND 500),
+    text_key    text        NOT NULL,
+    guidance    text[]      NOT NULL DEFAULT '{}',
+    follow_ups  text[]      NOT NULL DEFAULT '{}',
     created_by  text        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     deleted_at  timestamptz
 );
 
 CREATE INDEX team_questions_live ON team_questions (team_id, id) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX team_questions_text ON team_questions (team_id, role, category, text_key) WHERE deleted_at IS NULL;
 
 -- Every question posted to a channel, for rotation ("prefer questions this
 -- channel has not seen"). The key makes recording a post idempotent (a retry

@@ -21,7 +21,10 @@ import (
 // points), as Postgres' char_length counts them.
 const (
 	MaxNotes        = 3000 // rating notes (the feedback modal's max)
-	MaxQuestionText = 500  // a team question's text
+	MaxQuestionText = 500  // a team question's text, and each guidance item
+	// An imported question's guidance, as the built-in bank has it.
+	MaxGuidanceItems = 8
+	MaxFollowUps     = 5
 )
 
 // teamQuestionPrefix starts every team question id; the number after it is
@@ -98,7 +101,18 @@ func CheckTeamQuestion(q handlers.TeamQuestion) error {
 	if err := storable(field{"created by", q.CreatedBy}); err != nil {
 		return err
 	}
-	return text("question text", q.Text, 1, MaxQuestionText)
+	if err := text("question text", q.Text, 1, MaxQuestionText); err != nil {
+		return err
+	}
+	if len(q.Guidance) > MaxGuidanceItems || len(q.FollowUps) > MaxFollowUps {
+		return fmt.Errorf("guidance: at most %d items and %d follow-ups", MaxGuidanceItems, MaxFollowUps)
+	}
+	for _, item := range append(append([]string(nil), q.Guidance...), q.FollowUps...) {
+		if err := text("guidance item", item, 1, MaxQuestionText); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CheckPost reports why p cannot be stored, or nil.
