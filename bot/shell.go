@@ -95,6 +95,14 @@ func (s *Shell) press(ctx context.Context, h Handler, line string) {
 	// then open the feedback form on the same question.
 	b := s.buttons[n-1]
 	s.mu.Unlock()
+	if len(b.options) > 0 {
+		value, ok := s.choose(b.options)
+		if !ok {
+			fmt.Fprintln(s.out, "Nothing chosen.")
+			return
+		}
+		b.value = value
+	}
 	r, err := h.Action(ctx, handlers.Action{
 		TeamID: shellTeam, ChannelID: b.channel, UserID: shellUser, ActionID: b.actionID, Value: b.value,
 		MessageTS: b.messageTS, ThreadTS: b.threadTS, Ephemeral: b.ephemeral, TriggerID: "shell", ResponseURL: "shell",
@@ -118,8 +126,8 @@ func (s *Shell) print(where string, m handlers.Message, ts string, ephemeral boo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	first := len(s.buttons) + 1
-	text := renderText(m.Text, m.Blocks, first, func(actionID, value string) {
-		s.buttons = append(s.buttons, button{actionID: actionID, value: value, channel: shellChannel, messageTS: ts, threadTS: m.ThreadTS, ephemeral: ephemeral})
+	text := renderText(m.Text, m.Blocks, first, func(actionID, value string, options []option) {
+		s.buttons = append(s.buttons, button{actionID: actionID, value: value, options: options, channel: shellChannel, messageTS: ts, threadTS: m.ThreadTS, ephemeral: ephemeral})
 	})
 	fmt.Fprintf(s.out, "--- [%s]\n%s", where, text)
 }
@@ -219,23 +227,33 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 	s.answer(r, err, "")
 }
 
+// choose lists a menu's options and reads the number of one.
+func (s *Shell) choose(opts []option) (string, bool) {
+	for i, o := range opts {
+		fmt.Fprintf(s.out, "  [%d] %s\n", i+1, o.label)
+	}
+	fmt.Fprint(s.out, "choose: ")
+	if !s.in.Scan() {
+		return "", false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s.in.Text()))
+	if err != nil || n < 1 || n > len(opts) {
+		return "", false
+	}
+	return opts[n-1].value, true
+}
+
 // ask reads one input block's value.
 func (s *Shell) ask(blk *slack.InputBlock) (actionID, value string, ok bool) {
 	switch e := blk.Element.(type) {
 	case *slack.SelectBlockElement:
 		fmt.Fprintln(s.out, blk.Label.Text)
+		opts := make([]option, len(e.Options))
 		for i, o := range e.Options {
-			fmt.Fprintf(s.out, "  [%d] %s\n", i+1, o.Text.Text)
+			opts[i] = option{label: o.Text.Text, value: o.Value}
 		}
-		fmt.Fprint(s.out, "choose: ")
-		if !s.in.Scan() {
-			return e.ActionID, "", false
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(s.in.Text()))
-		if err != nil || n < 1 || n > len(e.Options) {
-			return e.ActionID, "", false
-		}
-		return e.ActionID, e.Options[n-1].Value, true
+		value, ok := s.choose(opts)
+		return e.ActionID, value, ok
 	case *slack.PlainTextInputBlockElement:
 		fmt.Fprintf(s.out, "%s: ", blk.Label.Text)
 		if !s.in.Scan() {

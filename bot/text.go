@@ -9,20 +9,24 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// button is a button shown by the shell, pressable by its number.
+// button is a button or menu shown by the shell, pressable by its number.
 type button struct {
 	actionID  string
 	value     string
+	options   []option // a menu's choices; empty for a button
 	channel   string
 	messageTS string
 	threadTS  string
 	ephemeral bool
 }
 
-// renderText turns Block Kit into readable terminal text. Buttons are
-// numbered from first; each one found is passed to press so the shell can
-// remember what the number does.
-func renderText(text string, blocks []slack.Block, first int, press func(actionID, value string)) string {
+// option is one choice of a menu.
+type option struct{ label, value string }
+
+// renderText turns Block Kit into readable terminal text. Buttons and menus
+// are numbered from first; each one found is passed to press so the shell
+// can remember what the number does.
+func renderText(text string, blocks []slack.Block, first int, press func(actionID, value string, options []option)) string {
 	if len(blocks) == 0 {
 		return fromMrkdwn(text) + "\n"
 	}
@@ -51,9 +55,22 @@ func renderText(text string, blocks []slack.Block, first int, press func(actionI
 		case *slack.ActionBlock:
 			var labels []string
 			for _, e := range blk.Elements.ElementSet {
-				if btn, ok := e.(*slack.ButtonBlockElement); ok {
-					labels = append(labels, fmt.Sprintf("[%d] %s", n, btn.Text.Text))
-					press(btn.ActionID, btn.Value)
+				switch e := e.(type) {
+				case *slack.ButtonBlockElement:
+					labels = append(labels, fmt.Sprintf("[%d] %s", n, e.Text.Text))
+					press(e.ActionID, e.Value, nil)
+					n++
+				case *slack.SelectBlockElement:
+					opts := make([]option, len(e.Options))
+					for i, o := range e.Options {
+						opts[i] = option{label: o.Text.Text, value: o.Value}
+					}
+					label := "menu"
+					if e.Placeholder != nil {
+						label = e.Placeholder.Text
+					}
+					labels = append(labels, fmt.Sprintf("[%d] %s", n, label))
+					press(e.ActionID, "", opts)
 					n++
 				}
 			}
