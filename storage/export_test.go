@@ -8,3 +8,9 @@ func OpError(op string, err error) error {
 	db := &DB{failures: new(atomic.Uint64)}
 	return db.opError(op, err)
 }
+
+// Cached says whether db would answer the team's questions from memory.
+func Cached(db *DB, teamID string) bool {
+	_, _, ok := db.cache.get(teamID)
+	return ok
+}

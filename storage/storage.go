@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,8 +50,13 @@ type DB struct {
 	// so the same methods work either way.
 	q   sqlx.ExtContext
 	log *slog.Logger
-	// failures is shared with the copies inTx makes.
+	// failures and cache are shared with the copies inTx makes.
 	failures *atomic.Uint64
+	cache    *teamCache
+	// dsn is kept for the LISTEN connection of the cache; never logged.
+	dsn       string
+	stopCache context.CancelFunc
+	cacheDone *sync.WaitGroup
 }
 
 var _ handlers.Store = (*DB)(nil)
@@ -91,12 +97,16 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	sqlDB.SetConnMaxIdleTime(connMaxIdleTime)
 	sqlDB.SetConnMaxLifetime(connMaxLifetime)
 	pool := sqlx.NewDb(sqlDB, "postgres")
-	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64)}, nil
+	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64), cache: &teamCache{}, dsn: dsn, cacheDone: new(sync.WaitGroup)}, nil
 }
 
 // Close closes the pool's connections. Call it last, after everything that
 // uses the store has stopped.
 func (db *DB) Close() error {
+	if db.stopCache != nil {
+		db.stopCache()
+		db.cacheDone.Wait()
+	}
 	if err := db.pool.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -130,7 +140,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *DB) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&DB{pool: db.pool, q: tx, log: db.log, failures: db.failures}); err != nil {
+	if err := fn(&DB{pool: db.pool, q: tx, log: db.log, failures: db.failures, cache: db.cache}); err != nil {
 		// A statement cancelled by ctx makes lib/pq close the connection,
 		// which ends the transaction server-side; only other failures are
 		// worth a line.

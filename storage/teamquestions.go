@@ -86,7 +86,13 @@ func (db *DB) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (han
 		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
 	var added teamQuestionRow
-	if err := sqlx.GetContext(ctx, db.q, &added, query, args...); err != nil {
+	err = db.inTx(ctx, func(tx *DB) error {
+		if err := sqlx.GetContext(ctx, tx.q, &added, query, args...); err != nil {
+			return err
+		}
+		return tx.notifyTeam(ctx, q.TeamID)
+	})
+	if err != nil {
 		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
 	return added.toTeamQuestion(), nil
@@ -103,11 +109,17 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 	const remove = `
 		UPDATE team_questions SET deleted_at = now()
 		WHERE id = $1 AND team_id = $2 AND deleted_at IS NULL`
-	res, err := db.q.ExecContext(ctx, remove, n, teamID)
-	if err != nil {
-		return db.opError("remove team question", err)
-	}
-	affected, err := res.RowsAffected()
+	var affected int64
+	err := db.inTx(ctx, func(tx *DB) error {
+		res, err := tx.q.ExecContext(ctx, remove, n, teamID)
+		if err != nil {
+			return err
+		}
+		if affected, err = res.RowsAffected(); err != nil || affected == 0 {
+			return err
+		}
+		return tx.notifyTeam(ctx, teamID)
+	})
 	if err != nil {
 		return db.opError("remove team question", err)
 	}
@@ -117,8 +129,13 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 	return nil
 }
 
-// TeamQuestions lists the team's questions in the order they were added.
+// TeamQuestions lists the team's questions in the order they were added,
+// from the cache when CacheTeamQuestions keeps one.
 func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error) {
+	cached, gen, ok := db.cache.get(teamID)
+	if ok {
+		return cached, nil
+	}
 	const query = `
 		SELECT ` + teamQuestionColumns + `
 		FROM team_questions
@@ -132,6 +149,7 @@ func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.Team
 	for _, r := range rows {
 		out = append(out, r.toTeamQuestion())
 	}
+	db.cache.put(teamID, out, gen)
 	return out, nil
 }
 
@@ -176,7 +194,10 @@ func (db *DB) ImportTeamQuestions(ctx context.Context, teamID string, qs []handl
 				res.Updated++
 			}
 		}
-		return nil
+		if res.Added+res.Updated == 0 {
+			return nil
+		}
+		return tx.notifyTeam(ctx, teamID)
 	})
 	if err != nil {
 		return handlers.ImportResult{}, db.opError("import team questions", err)

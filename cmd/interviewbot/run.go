@@ -138,6 +138,8 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	go func() {
 		select {
 		case <-migrated:
+			// Read-only commands then answer without a database round trip.
+			db.CacheTeamQuestions(ctx)
 			if cfg.instance != "" {
 				// A process of this name that died left its leases behind.
 				if err := cmds.RecoverLeases(ctx); err != nil {

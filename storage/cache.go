@@ -1,0 +1,142 @@
+package storage
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/interviewbot/interviewbot/handlers"
+)
+
+// teamQuestionsChannel is the Postgres NOTIFY channel on which every write
+// to team_questions names the team it changed.
+const teamQuestionsChannel = "interviewbot_team_questions"
+
+// teamCache keeps each team's questions in memory, so that read-only
+// commands (lists, role cards) make no database round trip. It is trusted
+// only while a LISTEN connection is up: every replica's writes NOTIFY the
+// team they changed, in the writing transaction, so an entry is dropped as
+// soon as any replica changes it; when the listening connection drops, the
+// cache empties and reads go to the database until it is back.
+type teamCache struct {
+	mu    sync.Mutex
+	live  bool
+	gen   uint64 // bumped by every invalidation, so a read that raced one is not cached
+	teams map[string][]handlers.TeamQuestion
+}
+
+// get returns a team's cached questions, or the generation to pass to put
+// after reading them from the database.
+func (c *teamCache) get(teamID string) ([]handlers.TeamQuestion, uint64, bool) {
+	if c == nil {
+		return nil, 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	qs, ok := c.teams[teamID]
+	if !ok || !c.live {
+		return nil, c.gen, false
+	}
+	return cloneQuestions(qs), c.gen, true
+}
+
+// put caches qs unless something was invalidated since get returned gen.
+func (c *teamCache) put(teamID string, qs []handlers.TeamQuestion, gen uint64) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.live && c.gen == gen {
+		c.teams[teamID] = cloneQuestions(qs)
+	}
+}
+
+func (c *teamCache) invalidate(teamID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.teams, teamID)
+}
+
+// setLive empties the cache and says whether it may fill again: on
+// (re)connect nothing cached before can be trusted, on disconnect nothing
+// is heard of changes.
+func (c *teamCache) setLive(live bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.live = live
+	c.teams = map[string][]handlers.TeamQuestion{}
+}
+
+func cloneQuestions(qs []handlers.TeamQuestion) []handlers.TeamQuestion {
+	out := slices.Clone(qs)
+	for i := range out {
+		out[i].Guidance = slices.Clone(out[i].Guidance)
+		out[i].FollowUps = slices.Clone(out[i].FollowUps)
+	}
+	return out
+}
+
+// CacheTeamQuestions starts keeping team questions in memory, kept fresh by
+// LISTEN/NOTIFY on a dedicated connection, until ctx ends or Close. Call it
+// once, after Migrate. Until the listening connection is up (and whenever
+// it is down) reads simply go to the database.
+func (db *DB) CacheTeamQuestions(ctx context.Context) {
+	c := db.cache
+	l := pq.NewListener(db.dsn, 100*time.Millisecond, 2*time.Second, func(ev pq.ListenerEventType, err error) {
+		switch ev {
+		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
+			c.setLive(false)
+		case pq.ListenerEventReconnected:
+			// pq has listened on the channel again before this event.
+			c.setLive(true)
+		}
+	})
+	ctx, stop := context.WithCancel(ctx)
+	db.stopCache = stop
+	db.cacheDone.Add(2)
+	go func() {
+		defer db.cacheDone.Done()
+		<-ctx.Done()
+		c.setLive(false)
+		l.Close() // unblocks Listen while Postgres is down
+	}()
+	go func() {
+		defer db.cacheDone.Done()
+		// Listen blocks until the connection is up.
+		if err := l.Listen(teamQuestionsChannel); err != nil {
+			if ctx.Err() == nil {
+				db.log.Warn("team question cache off: cannot listen", "err", err)
+			}
+			return
+		}
+		c.setLive(true)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case n, ok := <-l.Notify:
+				switch {
+				case !ok:
+					return
+				case n == nil: // reconnected: notifications may have been missed
+					c.setLive(true)
+				default:
+					c.invalidate(n.Extra)
+				}
+			}
+		}
+	}()
+}
+
+// notifyTeam tells every replica's cache that the team's questions changed.
+// Inside a transaction the notification is delivered at commit.
+func (db *DB) notifyTeam(ctx context.Context, teamID string) error {
+	_, err := db.q.ExecContext(ctx, `SELECT pg_notify($1, $2)`, teamQuestionsChannel, teamID)
+	return err
+}

@@ -1,0 +1,83 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/interviewbot/interviewbot/storage"
+	"github.com/interviewbot/interviewbot/storage/storagetest"
+)
+
+// TestTeamQuestionCache: two replicas cache team questions; a change made
+// through either one is seen by the other within moments, through
+// LISTEN/NOTIFY, and never a stale list after that.
+func TestTeamQuestionCache(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := storagetest.NewDSN(t)
+	open := func() *storage.DB {
+		db, err := storage.Open(ctx, dsn, storagetest.Logger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		db.CacheTeamQuestions(ctx)
+		return db
+	}
+	a, b := open(), open()
+	count := func(db *storage.DB) int {
+		qs, err := db.TeamQuestions(ctx, "T1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(qs)
+	}
+	eventually := func(db *storage.DB, want int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for count(db) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("still %d team questions, want %d", count(db), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	eventually(a, 0)
+	eventually(b, 0)
+	deadline := time.Now().Add(5 * time.Second)
+	for count(a); !storage.Cached(a, "T1"); count(a) {
+		if time.Now().After(deadline) {
+			t.Fatal("team questions are never served from the cache")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	q, err := b.AddTeamQuestion(ctx, handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: "How do you size a pool?", CreatedBy: "U1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(b, 1)
+	eventually(a, 1)
+	if _, err := a.ImportTeamQuestions(ctx, "T1", []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(b, 2)
+	if err := a.RemoveTeamQuestion(ctx, "T1", q.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(b, 1)
+	eventually(a, 1)
+	if !storage.Cached(a, "T1") {
+		t.Error("after a change the cache does not fill again")
+	}
+	// A cached list is a copy: changing it changes nothing stored.
+	qs, _ := a.TeamQuestions(ctx, "T1")
+	qs[0].Text = "mutated"
+	if again, _ := a.TeamQuestions(ctx, "T1"); again[0].Text == "mutated" {
+		t.Error("the cache handed out its own slice")
+	}
+}
