@@ -113,8 +113,12 @@ func (s *Shell) press(ctx context.Context, h Handler, line string) {
 // answer prints a handler's reply and logs nothing: in the shell the user
 // is the operator, so an error is shown to them directly.
 func (s *Shell) answer(r handlers.Reply, err error, _ string) {
-	if r.Message != nil {
-		s.print("only you", *r.Message, "", true)
+	if m := r.Message; m != nil {
+		where := "only you"
+		if m.InChannel {
+			where = "#channel"
+		}
+		s.print(where, *m, "", !m.InChannel)
 	}
 	if err != nil {
 		fmt.Fprintf(s.out, "(error: %v)\n", err)

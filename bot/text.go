@@ -91,7 +91,10 @@ var (
 func fromMrkdwn(s string) string {
 	s = mentionRE.ReplaceAllStringFunc(s, func(m string) string {
 		p := mentionRE.FindStringSubmatch(m)
-		if p[3] != "" {
+		switch {
+		case p[1] == "!" && p[3] != "": // <!date^…|fallback>: the fallback text
+			return p[3]
+		case p[3] != "":
 			return p[1] + p[3]
 		}
 		sigil := p[1]
