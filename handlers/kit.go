@@ -292,8 +292,8 @@ func (c *Commands) kitList(ctx context.Context, s Slash) (Reply, error) {
 		if !k.Finished {
 			state = " · _being posted_"
 		}
-		lines = append(lines, fmt.Sprintf("`%s` · *%s* · %d questions · by <@%s> · %s%s%s",
-			k.ID, Escape(title), len(k.Items), k.CreatedBy, slackDate(k.CreatedAt), link, state))
+		lines = append(lines, fmt.Sprintf("`%s` · *%s* · %s · by <@%s> · %s%s%s",
+			k.ID, Escape(title), questionCount(len(k.Items)), k.CreatedBy, slackDate(k.CreatedAt), link, state))
 	}
 	blocks := []slack.Block{header("Kits in this channel")}
 	blocks = append(blocks, chunkSections(lines, "\n")...)

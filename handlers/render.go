@@ -433,10 +433,18 @@ func renderKitParent(r *questions.Role, k Kit) Message {
 		blocks = append(blocks, section(Escape(truncate(r.Summary, 600))))
 	}
 	blocks = append(blocks,
-		section(fmt.Sprintf("Asked by <@%s> · %s · *%d questions in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), len(k.Items))),
+		section(fmt.Sprintf("Asked by <@%s> · %s · *%s in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), questionCount(len(k.Items)))),
 		contextBlock(fmt.Sprintf("Kit `%s` · rate each question with its buttons · `/interview kit show %s` summarises the panel's feedback", k.ID, k.ID)),
 	)
-	return Message{Text: fmt.Sprintf("Interview kit %s: %s, %d questions", k.ID, r.Title, len(k.Items)), Blocks: blocks}
+	return Message{Text: fmt.Sprintf("Interview kit %s: %s, %s", k.ID, r.Title, questionCount(len(k.Items))), Blocks: blocks}
+}
+
+// questionCount is "1 question" or "n questions".
+func questionCount(n int) string {
+	if n == 1 {
+		return "1 question"
+	}
+	return fmt.Sprintf("%d questions", n)
 }
 
 // renderKitReply is one kit question in the kit's thread. The panel is the
