@@ -134,8 +134,22 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q): problem message invalid: %v", text, err)
 			}
 		}
-		if (cmd.Kind == KindList || cmd.Kind == KindRole) && cmd.Role == nil {
-			t.Fatalf("Parse(%q): %d without role", text, cmd.Kind)
+		var m *Message
+		count := func(c *questions.Category) int { return len(c.Questions) }
+		switch cmd.Kind {
+		case KindHelp:
+			m = renderHelp()
+		case KindRoles:
+			m = renderRoles(bank, func(_ *questions.Role, c *questions.Category) int { return count(c) })
+		case KindRole:
+			m = renderRoleCard(cmd.Role, count)
+		case KindList:
+			m = renderList(pool{role: cmd.Role, category: cmd.Category, questions: cmd.Category.Questions}, 1, "", "")
+		}
+		if m != nil {
+			if err := Validate(*m); err != nil {
+				t.Fatalf("Parse(%q): the answer breaks Slack's limits: %v", text, err)
+			}
 		}
 	})
 }
