@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interviewbot/interviewbot/questions"
@@ -28,6 +29,9 @@ type Commands struct {
 	// owner names this process in leases on kits and daily posts.
 	owner   string
 	settled settledDays
+	// lists holds rendered built-in-only lists by "role/category/page";
+	// they depend on nothing but the bank, which never changes.
+	lists sync.Map
 }
 
 // Config holds what Commands needs.

@@ -16,7 +16,24 @@ import (
 // and > as control characters (mentions such as <!channel>, links), so they
 // are sent as entities and shown literally.
 func Escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
@@ -45,11 +62,20 @@ func button(actionID, value, label string) *slack.ButtonBlockElement {
 
 // truncate cuts s to at most n runes, marking the cut with "…".
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	if len(s) <= n {
+		return s // n bytes hold at most n runes
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	cut, count := 0, 0
+	for i := range s {
+		if count == n-1 {
+			cut = i
+		}
+		if count == n {
+			return s[:cut] + "…"
+		}
+		count++
+	}
+	return s
 }
 
 // textMessage is a message of one section: answers, confirmations, errors.
@@ -161,7 +187,7 @@ func listPages(qs []questions.Question) []int {
 	starts := []int{0}
 	n, chars := 0, 0
 	for i, q := range qs {
-		l := utf8.RuneCountInString(questionLine(i, q))
+		l := questionLineLen(i, q)
 		if n > 0 && (n == listPageQuestions || chars+l > listPageChars) {
 			starts = append(starts, i)
 			n, chars = 0, 0
@@ -170,6 +196,24 @@ func listPages(qs []questions.Question) []int {
 		chars += l
 	}
 	return starts
+}
+
+// questionLineLen is utf8.RuneCountInString(questionLine(i, q)) without
+// building the line.
+func questionLineLen(i int, q questions.Question) int {
+	n := len(strconv.Itoa(i+1)) + 2 + utf8.RuneCountInString(q.Text)
+	for j := 0; j < len(q.Text); j++ {
+		switch q.Text[j] {
+		case '&':
+			n += 4
+		case '<', '>':
+			n += 3
+		}
+	}
+	if isTeamQuestion(q.ID) {
+		n += utf8.RuneCountInString(fmt.Sprintf("  _(team question `%s`)_", q.ID))
+	}
+	return n
 }
 
 func questionLine(i int, q questions.Question) string {
@@ -261,21 +305,26 @@ func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement 
 func chunkSections(items []string, sep string) []slack.Block {
 	var blocks []slack.Block
 	var cur strings.Builder
+	runes := 0 // utf8.RuneCountInString(cur.String()), kept as it grows
 	flush := func() {
 		if cur.Len() > 0 {
 			blocks = append(blocks, section(cur.String()))
 			cur.Reset()
+			runes = 0
 		}
 	}
 	for _, it := range items {
 		it = truncate(it, maxSectionText)
-		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+len(sep)+utf8.RuneCountInString(it) > maxSectionText {
+		n := utf8.RuneCountInString(it)
+		if cur.Len() > 0 && runes+len(sep)+n > maxSectionText {
 			flush()
 		}
 		if cur.Len() > 0 {
 			cur.WriteString(sep)
+			runes += len(sep)
 		}
 		cur.WriteString(it)
+		runes += n
 	}
 	flush()
 	return blocks

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/slack-go/slack"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/interviewbot/interviewbot/questions"
+	"github.com/slack-go/slack"
 )
 
 // teamNote tells the user that team questions are missing from an answer
@@ -54,6 +55,16 @@ func (c *Commands) list(ctx context.Context, teamID string, r *questions.Role, c
 	note := ""
 	if err != nil {
 		note = teamNote
+	}
+	if note == "" && len(p.questions) == len(cat.Questions) {
+		key := r.Slug + "/" + cat.Slug + "/" + strconv.Itoa(page)
+		m, ok := c.lists.Load(key)
+		if !ok {
+			m, _ = c.lists.LoadOrStore(key, renderList(p, page, "", ""))
+		}
+		cp := *m.(*Message)
+		cp.Blocks = slices.Clip(cp.Blocks) // an append must not write into the shared array
+		return reply(&cp), nil
 	}
 	return reply(renderList(p, page, "", note)), err
 }
