@@ -73,9 +73,14 @@ func New(cfg Config) *Slack {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	client := socketmode.New(cfg.Sender.api,
+		socketmode.OptionPingInterval(cfg.PingInterval),
+		// socketmode otherwise logs to os.Stderr in its own format,
+		// outside the JSON log.
+		socketmode.OptionLog(slog.NewLogLogger(cfg.Log.Handler(), slog.LevelDebug)))
 	return &Slack{
 		cfg:    cfg,
-		client: socketmode.New(cfg.Sender.api, socketmode.OptionPingInterval(cfg.PingInterval)),
+		client: client,
 		log:    cfg.Log,
 		obs:    cfg.Sender.obs,
 	}
@@ -141,10 +146,19 @@ wait:
 func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		// slack-go emits this before every (re)connect, and only then:
+		// the socket is down until the next hello.
+		s.connected.Store(false)
 		s.log.Debug("socket mode connecting")
 	case socketmode.EventTypeConnectionError:
 		s.connected.Store(false)
-		s.log.Warn("socket mode connection failed; retrying", "err", evt.Data)
+		// Attempt and backoff as fields, not a %v of the event struct, so
+		// that an operator (and a test) can see the retries slow down.
+		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+			s.log.Warn("socket mode connection failed; retrying", "attempt", ce.Attempt, "retry_in", ce.Backoff, "err", ce.ErrorObj)
+		} else {
+			s.log.Warn("socket mode connection failed; retrying", "err", evt.Data)
+		}
 	case socketmode.EventTypeConnected:
 		s.obs.Reconnect()
 		s.log.Info("socket mode connected")
@@ -154,8 +168,10 @@ func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event) {
 			s.appID.Store(evt.Request.ConnectionInfo.AppID)
 		}
 	case socketmode.EventTypeIncomingError:
-		s.connected.Store(false)
-		s.log.Debug("socket mode read failed; reconnecting", "err", evt.Data)
+		// Not a disconnect by itself: slack-go reports a malformed frame
+		// this way too and keeps the socket. A dead socket is followed by
+		// EventTypeConnecting, which marks it down.
+		s.log.Debug("socket mode frame unreadable", "err", evt.Data)
 	case socketmode.EventTypeInvalidAuth:
 		s.log.Error("socket mode: the app token was refused")
 	case socketmode.EventTypeErrorBadMessage:
@@ -388,17 +404,26 @@ func responseType(m *handlers.Message) string {
 
 // deliver sends a late or large answer: through the response_url when there
 // is one (it works in channels the bot is not a member of), else ephemerally.
+// A private answer whose response_url fails (a 5xx, an expired or used-up
+// url) goes out as an ephemeral message instead: after a 5xx the user may
+// see it twice, which beats not hearing whether a vote was saved.
 func (s *Slack) deliver(ctx context.Context, log *slog.Logger, responseURL, channelID, userID string, m handlers.Message) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var err error
 	if responseURL != "" {
-		err = s.cfg.Sender.Respond(ctx, responseURL, m)
-	} else {
-		m.Channel = channelID
-		err = s.cfg.Sender.PostEphemeral(ctx, userID, m)
+		err := s.cfg.Sender.Respond(ctx, responseURL, m)
+		if err == nil {
+			return
+		}
+		// An in-channel or replacing answer has no ephemeral equivalent.
+		if m.InChannel || m.ReplaceOriginal || channelID == "" || ctx.Err() != nil {
+			log.Error("could not deliver the answer", "err", err)
+			return
+		}
+		log.Warn("response_url failed; answering with chat.postEphemeral", "err", err)
 	}
-	if err != nil {
+	m.Channel = channelID
+	if err := s.cfg.Sender.PostEphemeral(ctx, userID, m); err != nil {
 		log.Error("could not deliver the answer", "err", err)
 	}
 }
@@ -434,6 +459,7 @@ func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string
 		TeamID: ic.Team.ID, UserID: ic.User.ID, CallbackID: ic.View.CallbackID,
 		PrivateMetadata: ic.View.PrivateMetadata, Values: map[string]map[string]string{},
 	}
+	var typed []string // what the user wrote, in case the modal closes on it
 	if ic.View.State != nil {
 		for blockID, actions := range ic.View.State.Values {
 			sub.Values[blockID] = map[string]string{}
@@ -443,6 +469,9 @@ func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string
 					value = v.SelectedOption.Value
 				}
 				sub.Values[blockID][actionID] = value
+				if v.Type == "plain_text_input" && strings.TrimSpace(v.Value) != "" {
+					typed = append(typed, v.Value)
+				}
 			}
 		}
 	}
@@ -468,6 +497,38 @@ func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string
 		r := <-res
 		logResult(log, r)
 		s.obs.Command(sub.CallbackID, outcome(r))
+		if len(r.reply.Errors) > 0 {
+			s.lateSubmissionFailed(ctx, log, sub.UserID, typed)
+		}
+	}
+}
+
+// maxLateNotice keeps the notice within what Validate allows a message's
+// text, escaped quotes included.
+const maxLateNotice = 3900
+
+// lateSubmissionFailed tells a user that the modal they submitted, which
+// was closed because the answer took longer than the ack allows, was NOT
+// saved after all. Closing it was the only sign they had, and it took their
+// text with it, so a direct message says so and quotes what they wrote.
+func (s *Slack) lateSubmissionFailed(ctx context.Context, log *slog.Logger, userID string, typed []string) {
+	var b strings.Builder
+	b.WriteString("⚠️ The form you just submitted was closed before I could save it, and it was *NOT saved*. Please open it again and resubmit.")
+	if len(typed) > 0 {
+		b.WriteString(" Here is what you wrote, so that it isn't lost:")
+		for _, t := range typed {
+			b.WriteString("\n>" + strings.ReplaceAll(handlers.Escape(t), "\n", "\n>"))
+		}
+	}
+	text := b.String()
+	if r := []rune(text); len(r) > maxLateNotice {
+		text = string(r[:maxLateNotice-1]) + "…"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	// Posting to a user id is a direct message from the app.
+	if _, err := s.cfg.Sender.PostMessage(ctx, handlers.Message{Channel: userID, Text: text}); err != nil {
+		log.Error("could not tell the user their submission was not saved", "err", err)
 	}
 }
 

@@ -252,12 +252,14 @@ type Server struct {
 	calls     map[string]int
 	faults    map[string][]*fault
 	delays    map[string]time.Duration
-	chanErrs  map[string]string
-	users     map[string]User
-	channels  map[string]*channelState
-	buckets   map[string]*bucket
-	triggers  map[string]*trigger
-	responses map[string]*responseURL
+	// replyDelays hold an answer after the call took effect (SetReplyDelay).
+	replyDelays map[string]time.Duration
+	chanErrs    map[string]string
+	users       map[string]User
+	channels    map[string]*channelState
+	buckets     map[string]*bucket
+	triggers    map[string]*trigger
+	responses   map[string]*responseURL
 }
 
 // New starts a fake Slack on 127.0.0.1.
@@ -282,17 +284,18 @@ func New(opts ...Option) *Server {
 		log: cfg.logger.With("component", "slacktest"),
 		// slack-go sends Origin: https://api.slack.com, which the default
 		// same-origin check would reject.
-		upgrader:  websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
-		done:      make(chan struct{}),
-		changed:   make(chan struct{}),
-		tickets:   make(map[string]struct{}),
-		conns:     make(map[int]*wsConn),
-		envelopes: make(map[string]*envelope),
-		openViews: make(map[string]*viewState),
-		calls:     make(map[string]int),
-		faults:    make(map[string][]*fault),
-		delays:    make(map[string]time.Duration),
-		chanErrs:  make(map[string]string),
+		upgrader:    websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
+		done:        make(chan struct{}),
+		changed:     make(chan struct{}),
+		tickets:     make(map[string]struct{}),
+		conns:       make(map[int]*wsConn),
+		envelopes:   make(map[string]*envelope),
+		openViews:   make(map[string]*viewState),
+		calls:       make(map[string]int),
+		faults:      make(map[string][]*fault),
+		delays:      make(map[string]time.Duration),
+		replyDelays: make(map[string]time.Duration),
+		chanErrs:    make(map[string]string),
 		users: map[string]User{
 			DefaultUserID: {ID: DefaultUserID, Name: DefaultUserName, TZ: "UTC"},
 			BotUserID:     {ID: BotUserID, Name: BotName, TZ: "UTC", IsBot: true},
@@ -400,8 +403,9 @@ func (s *Server) RateLimit(method string, n int, retryAfter int) {
 	s.addFault(method, &fault{remaining: n, rateLimit: true, retryAfter: max(retryAfter, 0)})
 }
 
-// SetDelay makes every later call of method wait d before it is handled
-// (bounded by the request context). Zero removes the delay.
+// SetDelay makes every later call of method wait d before it is handled.
+// A caller that gives up or dies meanwhile cancels the call: it is never
+// acted on (see SetReplyDelay for the opposite). Zero removes the delay.
 func (s *Server) SetDelay(method string, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -410,6 +414,22 @@ func (s *Server) SetDelay(method string, d time.Duration) {
 		return
 	}
 	s.delays[method] = d
+}
+
+// SetReplyDelay makes every later call of method take effect at once (the
+// message is posted, the user looked up) but hold its answer for d, bounded
+// by the request context. SetDelay models a request that has not reached
+// Slack yet: an app that dies during it has done nothing. This models the
+// other half of a slow call: Slack acted, the app does not know it yet, and
+// if it dies now it never learns the new message's ts. Zero removes it.
+func (s *Server) SetReplyDelay(method string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d <= 0 {
+		delete(s.replyDelays, method)
+		return
+	}
+	s.replyDelays[method] = d
 }
 
 // SetChannelError makes chat.postMessage, chat.postEphemeral,

@@ -660,6 +660,33 @@ func TestRateLimitsAndFaults(t *testing.T) {
 	if _, err := api.AuthTestContext(short); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("SetDelay: err = %v, want deadline exceeded", err)
 	}
+	// SetDelay: a post whose caller gives up during the delay is not made.
+	srv.SetDelay("chat.postMessage", 300*time.Millisecond)
+	before := len(srv.Messages())
+	short, cancel = context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := api.PostMessageContext(short, "C5", slack.MsgOptionText("given up", false)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("SetDelay: err = %v, want deadline exceeded", err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if ms := srv.Messages(); len(ms) != before {
+		t.Fatalf("SetDelay: a post given up during the delay was made: %+v", ms[before:])
+	}
+	srv.SetDelay("chat.postMessage", 0)
+
+	// SetReplyDelay: the post is made, only its answer is late; a caller
+	// that gives up never learns the ts.
+	srv.SetReplyDelay("chat.postMessage", time.Second)
+	before = len(srv.Messages())
+	short, cancel = context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, _, err := api.PostMessageContext(short, "C5", slack.MsgOptionText("late answer", false)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("SetReplyDelay: err = %v, want deadline exceeded", err)
+	}
+	if ms := srv.Messages(); len(ms) != before+1 || ms[before].Text != "late answer" {
+		t.Fatalf("SetReplyDelay: the post was not made: %+v", ms[before:])
+	}
+	srv.SetReplyDelay("chat.postMessage", 0)
 	assertNoErrors(t, srv)
 }
 

@@ -430,9 +430,20 @@ func (s *Server) beginCall(w http.ResponseWriter, r *http.Request, method string
 	f := s.takeFaultLocked(method)
 	s.notifyLocked()
 	s.mu.Unlock()
-	if delay > 0 && !s.sleep(r.Context(), delay) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return false
+	if delay > 0 {
+		// net/http cancels r.Context when the client goes away only once
+		// the body has been read; read it first, so that a request whose
+		// sender gave up or died during the delay is never acted on.
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		if err != nil {
+			s.writeReply(w, fail("request_too_large"))
+			return false
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !s.sleep(r.Context(), delay) || r.Context().Err() != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return false
+		}
 	}
 	if f != nil {
 		s.writeReply(w, f.reply())
@@ -472,7 +483,20 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		s.writeReply(w, fail("invalid_auth"))
 		return
 	}
-	s.writeReply(w, s.dispatch(method, p))
+	rep := s.dispatch(method, p)
+	s.holdReply(r, method)
+	s.writeReply(w, rep)
+}
+
+// holdReply applies SetReplyDelay. The call has taken effect; if the app
+// gives up (or dies) meanwhile, the answer is simply never read.
+func (s *Server) holdReply(r *http.Request, method string) {
+	s.mu.Lock()
+	d := s.replyDelays[method]
+	s.mu.Unlock()
+	if d > 0 {
+		s.sleep(r.Context(), d)
+	}
 }
 
 func (s *Server) dispatch(method string, p params) reply {
