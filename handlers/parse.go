@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/interviewbot/interviewbot/questions"
 )
@@ -459,7 +460,13 @@ func (p parser) remove() Command {
 // can be echoed inside a code span without breaking out of it or turning
 // into a mention or link.
 func clip(s string, n int) string {
-	r := []rune(strings.ToValidUTF8(s, "\uFFFD"))
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD' // a NUL or escape has no business in a reply
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	r := []rune(s)
 	if len(r) > n {
 		r = append(r[:n-1], '…')
 	}

@@ -99,7 +99,7 @@ func renderHelp() *Message {
 		"• `/interview remove team-12`: remove a team question (admins)",
 	}
 	return &Message{
-		Text:   "interviewbot help: /interview roles, /interview <role> <category>, practice, kit, daily, feedback",
+		Text:   "interviewbot help: /interview roles, /interview senior-backend technical, practice, kit, daily, feedback",
 		Blocks: []slack.Block{header("interviewbot"), section(strings.Join(lines, "\n"))},
 	}
 }
@@ -346,7 +346,7 @@ func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, 
 		buttons = append(buttons, button(ActionShowGuidance, id, "📖 Guidance"))
 	}
 	return Message{
-		Text: truncate(fmt.Sprintf("%s: %s", kicker, q.Text), maxFallbackText),
+		Text: truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
 		Blocks: []slack.Block{
 			section(text),
 			slack.NewActionBlock("feedback", buttons...),

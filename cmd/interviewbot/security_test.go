@@ -200,9 +200,6 @@ func TestEndToEndHostileText(t *testing.T) {
 // sequences to a channel (practice, kit and daily share the renderer).
 func TestEndToEndHostileTextPosted(t *testing.T) {
 	t.Parallel()
-	t.Skip("bug: handlers/render.go renderQuestionPost puts q.Text unescaped in the message's fallback text " +
-		"(Text: kicker + \": \" + q.Text), so a team question's <!channel> reaches Slack raw in every practice, daily and kit post; " +
-		"use Escape(q.Text) there")
 	s := slacktest.New()
 	t.Cleanup(s.Close)
 	h := startBot(t, s)
@@ -300,8 +297,7 @@ func TestEndToEndInvalidText(t *testing.T) {
 		{"invalid bytes as a subcommand", []byte("pr\xffactice sbe"), ""},
 		{"invalid bytes in a daily zone", []byte("daily sbe tz Europe/\xff"), ""},
 		{"truncated multi-byte character", []byte("sbe tech\xc3"), ""},
-		{"NUL as a role", []byte(`\u0000 technical`), "handlers/parse.go clip echoes control characters: " +
-			"`\\u0000 technical` is answered with a NUL inside the code span; clip should drop or replace C0 controls"},
+		{"NUL as a role", []byte(`\u0000 technical`), ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.bug != "" {
