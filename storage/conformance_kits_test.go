@@ -186,9 +186,9 @@ func kitsLease(ctx context.Context, t *testing.T, s handlers.Store) {
 	if got := unfinished(at(1)); len(got) != 0 {
 		t.Errorf("UnfinishedKits while leased = %q, want none", got)
 	}
-	claim("A", at(1), at(4), true) // A renews to 4
-	claim("B", at(3), at(6), false)
-	claim("B", at(4), at(6), true) // expired: B takes over until 6
+	claim("A", at(1), at(4), false) // held even against its owner: one attempt at a time
+	claim("B", at(2), at(6), false)
+	claim("B", at(3), at(6), true) // expired: B takes over until 6
 	finish("A", false, at(5))      // A lost it: no change
 	claim("C", at(5), at(9), false)
 	finish("B", false, at(8)) // B releases; retry from 8

@@ -41,10 +41,11 @@ func (r dailyPostRow) toDailyPost() handlers.DailyPost {
 }
 
 // ClaimDailyPost takes the post of (scheduleID, localDate) for owner until
-// until: it inserts the claim, renews owner's own claim, or takes over a
-// claim that is not posted and whose lease (or retry time) is not after now.
-// It returns the row as it stands; ok is false when another owner holds it or
-// it was posted or skipped. A missing schedule is handlers.ErrNotFound.
+// until: it inserts the claim, or takes over a claim that is not posted and
+// whose lease (or retry time) is not after now. It returns the row as it
+// stands; ok is false when the lease is held (by anyone, owner included:
+// two overlapping attempts of one process must not both post) or the day
+// was posted or skipped. A missing schedule is handlers.ErrNotFound.
 //
 // One statement decides, so two replicas racing for the same day cannot
 // both win: the primary key serialises them.
@@ -59,7 +60,7 @@ func (db *DB) ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, o
 		ON CONFLICT (schedule_id, local_date) DO UPDATE
 		SET claimed_by = EXCLUDED.claimed_by, claim_expires_at = EXCLUDED.claim_expires_at
 		WHERE daily_posts.state = 'claimed'
-		  AND (daily_posts.claimed_by = EXCLUDED.claimed_by OR daily_posts.claim_expires_at <= $4)
+		  AND daily_posts.claim_expires_at <= $4
 		RETURNING ` + dailyPostColumns
 	var row dailyPostRow
 	err := sqlx.GetContext(ctx, db.q, &row, claim, scheduleID, localDate, owner, now, until)

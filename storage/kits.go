@@ -130,7 +130,7 @@ func (db *DB) ClaimKit(ctx context.Context, id, owner string, now, until time.Ti
 	const claim = `
 		UPDATE kits SET claimed_by = $2, claim_expires_at = $4
 		WHERE id = $1 AND finished_at IS NULL
-		  AND (claimed_by = $2 OR claim_expires_at IS NULL OR claim_expires_at <= $3)
+		  AND (claim_expires_at IS NULL OR claim_expires_at <= $3)
 		RETURNING ` + kitColumns
 	var row kitRow
 	err := sqlx.GetContext(ctx, db.q, &row, claim, id, owner, now, until)

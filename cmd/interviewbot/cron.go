@@ -22,10 +22,23 @@ type scheduler struct {
 	cmds    *handlers.Commands
 	log     *slog.Logger
 	metrics *metrics
+	// running lets one tick at a time run in this process: the tick at
+	// start and cron's ticks would otherwise overlap when one is slow.
+	running sync.Mutex
 }
 
-// tick makes the posts due at now and resumes unfinished kits.
-func (s scheduler) tick(ctx context.Context, now time.Time) {
+func newScheduler(cmds *handlers.Commands, log *slog.Logger, m *metrics) *scheduler {
+	return &scheduler{cmds: cmds, log: log, metrics: m}
+}
+
+// tick makes the posts due at now and resumes unfinished kits, unless a
+// tick is still running.
+func (s *scheduler) tick(ctx context.Context, now time.Time) {
+	if !s.running.TryLock() {
+		s.log.WarnContext(ctx, "scheduler tick skipped: the previous one is still running")
+		return
+	}
+	defer s.running.Unlock()
 	due, err := s.cmds.DueSchedules(ctx, now)
 	if err != nil {
 		s.log.ErrorContext(ctx, "daily: list due schedules", "err", err)
@@ -60,11 +73,11 @@ func (s scheduler) tick(ctx context.Context, now time.Time) {
 // start runs tick every minute, and once right away so that a replica
 // coming back after downtime catches up at once. stop waits for a running
 // tick, bounded by ctx.
-func (s scheduler) start(ctx context.Context) (stop func(context.Context), err error) {
+func (s *scheduler) start(ctx context.Context) (stop func(context.Context), err error) {
 	c := cron.New(
 		cron.WithLocation(time.UTC),
 		cron.WithLogger(cronLogger{s.log}),
-		cron.WithChain(cron.Recover(cronLogger{s.log}), cron.SkipIfStillRunning(cronLogger{s.log})),
+		cron.WithChain(cron.Recover(cronLogger{s.log})),
 	)
 	job := cron.FuncJob(func() { s.tick(ctx, time.Now()) })
 	// On the minute, so that a 09:00 question is posted at 09:00:00.

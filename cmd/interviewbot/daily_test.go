@@ -34,7 +34,7 @@ func (c *fakeClock) Add(d time.Duration) { c.now.Add(int64(d)) }
 type replica struct {
 	db    *storage.DB
 	cmds  *handlers.Commands
-	sched scheduler
+	sched *scheduler
 }
 
 func newReplica(t testing.TB, dsn string, s *slacktest.Server, clock *fakeClock, name string, log *slog.Logger) replica {
@@ -54,7 +54,7 @@ func newReplica(t testing.TB, dsn string, s *slacktest.Server, clock *fakeClock,
 	m := newMetrics(prometheus.NewRegistry())
 	sender := bot.NewSender(bot.SenderConfig{BotToken: s.BotToken(), AppToken: s.AppToken(), APIURL: s.APIURL(), Log: log, Observer: m})
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Now: clock.Now, Owner: name, Log: log})
-	return replica{db: db, cmds: cmds, sched: scheduler{cmds: cmds, log: log, metrics: m}}
+	return replica{db: db, cmds: cmds, sched: newScheduler(cmds, log, m)}
 }
 
 // tickAll runs one tick on every replica at once, as their crons would.
@@ -329,7 +329,7 @@ func BenchmarkDailyPosts1000(b *testing.B) {
 	bank, _ := questions.Builtin()
 	sender := bot.NewSender(bot.SenderConfig{BotToken: s.BotToken(), AppToken: s.AppToken(), APIURL: s.APIURL(), Log: log})
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: counted, Slack: sender, Now: clock.Now, Owner: "bench", Log: log})
-	sched := scheduler{cmds: cmds, log: log, metrics: newMetrics(prometheus.NewRegistry())}
+	sched := newScheduler(cmds, log, newMetrics(prometheus.NewRegistry()))
 	for i := range n {
 		if _, err := r.db.SaveSchedule(context.Background(), handlers.Schedule{TeamID: "T0TEST", ChannelID: fmt.Sprintf("CB%04d", i),
 			Role: "senior-backend", Hour: 9, Zone: "UTC", Days: handlers.Everyday, CreatedBy: "U1", CreatedAt: start}); err != nil {

@@ -133,7 +133,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	}
 
 	// The scheduler starts once the schema is in place.
-	sched := scheduler{cmds: cmds, log: log, metrics: metrics}
+	sched := newScheduler(cmds, log, metrics)
 	schedStop := make(chan func(context.Context), 1)
 	go func() {
 		select {

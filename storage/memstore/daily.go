@@ -23,10 +23,11 @@ type dailyPost struct {
 }
 
 // ClaimDailyPost takes the post of (scheduleID, localDate) for owner until
-// until: it inserts the claim, renews owner's own claim, or takes over a
-// claim that is not posted and whose lease (or retry time) is not after now.
-// It returns the row as it stands; ok is false when another owner holds it or
-// it was posted or skipped. A missing schedule is handlers.ErrNotFound.
+// until: it inserts the claim, or takes over a claim that is not posted and
+// whose lease (or retry time) is not after now. It returns the row as it
+// stands; ok is false when the lease is held (by anyone, owner included:
+// two overlapping attempts of one process must not both post) or the day
+// was posted or skipped. A missing schedule is handlers.ErrNotFound.
 func (s *Store) ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, now, until time.Time) (handlers.DailyPost, bool, error) {
 	op := fmt.Sprintf("claim daily post %d/%s", scheduleID, localDate)
 	if err := errors.Join(rules.CheckLocalDate(localDate), rules.CheckOwner(owner)); err != nil {
@@ -44,7 +45,7 @@ func (s *Store) ClaimDailyPost(ctx context.Context, scheduleID int64, localDate,
 	if !ok {
 		row = &dailyPost{p: handlers.DailyPost{ScheduleID: scheduleID, LocalDate: localDate, State: "claimed"}}
 		s.dailyPosts[k] = row
-	} else if row.p.State != "claimed" || (row.p.ClaimedBy != owner && row.expires.After(now)) {
+	} else if row.p.State != "claimed" || row.expires.After(now) {
 		return row.p, false, nil
 	}
 	row.p.ClaimedBy, row.expires = owner, micro(until)

@@ -72,7 +72,7 @@ func (s *Store) ClaimKit(ctx context.Context, id, owner string, now, until time.
 	if !ok {
 		return handlers.Kit{}, false, fmt.Errorf("claim kit %q: %w", id, handlers.ErrNotFound)
 	}
-	free := kt.claimedBy == owner || kt.expires.IsZero() || !kt.expires.After(now)
+	free := kt.expires.IsZero() || !kt.expires.After(now)
 	if kt.k.Finished || !free {
 		return clone(kt.k), false, nil
 	}
