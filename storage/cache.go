@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,7 +91,7 @@ func cloneQuestions(qs []handlers.TeamQuestion) []handlers.TeamQuestion {
 // it is down) reads simply go to the database.
 func (db *DB) CacheTeamQuestions(ctx context.Context) {
 	c := db.cache
-	l := pq.NewListener(db.dsn, 100*time.Millisecond, 2*time.Second, func(ev pq.ListenerEventType, err error) {
+	l := pq.NewListener(withConnectTimeout(db.dsn), 100*time.Millisecond, 2*time.Second, func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
 			c.setLive(false)
@@ -139,4 +142,22 @@ func (db *DB) CacheTeamQuestions(ctx context.Context) {
 func (db *DB) notifyTeam(ctx context.Context, teamID string) error {
 	_, err := db.q.ExecContext(ctx, `SELECT pg_notify($1, $2)`, teamQuestionsChannel, teamID)
 	return err
+}
+
+// withConnectTimeout adds Open's connect timeout to dsn unless it has one:
+// the listener dials with the raw DSN, and without a timeout a reconnect
+// into a partitioned network hangs in the startup handshake, holding the
+// lock that Close needs.
+func withConnectTimeout(dsn string) string {
+	if strings.Contains(dsn, "connect_timeout") {
+		return dsn
+	}
+	secs := strconv.Itoa(int(defaultConnectTimeout / time.Second))
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("connect_timeout", secs)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " connect_timeout=" + secs
 }

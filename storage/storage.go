@@ -105,7 +105,15 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 func (db *DB) Close() error {
 	if db.stopCache != nil {
 		db.stopCache()
-		db.cacheDone.Wait()
+		done := make(chan struct{})
+		go func() { db.cacheDone.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(2 * defaultConnectTimeout):
+			// A listener stuck in a handshake gives up at its connect
+			// timeout; don't hold a shutdown hostage to it meanwhile.
+			db.log.Warn("team question cache did not stop in time")
+		}
 	}
 	if err := db.pool.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)

@@ -854,11 +854,6 @@ func TestEndToEndDatabaseHangs(t *testing.T) {
 // partition) still ends the bot within seconds, as the contract promises.
 func TestEndToEndStopWithDatabaseHung(t *testing.T) {
 	t.Parallel()
-	t.Skip("bug: storage/cache.go CacheTeamQuestions gives pq.NewListener the raw DSN, so its reconnects have no " +
-		"connect timeout (storage.Open's 5 s default applies only to the pool); with Postgres partitioned the reconnect " +
-		"hangs in the startup handshake holding the listener's lock, Listener.Close waits on it, and DB.Close and with " +
-		"it runBot never return after SIGTERM. Give the listener the same connect_timeout (or a dialer with a deadline), " +
-		"and bound db.Close in runBot by the shutdown timeout")
 	dsn := storagetest.NewDSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {

@@ -100,7 +100,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	defer db.Close()
+	defer closeBounded(db, log)
 	// The bot serves the built-in bank even while Postgres is down, so a
 	// failed migration is retried in the background rather than fatal.
 	migrated := make(chan struct{})
@@ -170,6 +170,24 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		runErr = fmt.Errorf("http server: %w", err)
 	}
 	return runErr
+}
+
+// closeBounded closes the store last, but gives up after the shutdown
+// timeout: database/sql waits for queries in flight, and on a partitioned
+// network those hang until TCP gives up.
+func closeBounded(db *storage.DB, log *slog.Logger) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := db.Close(); err != nil {
+			log.Warn("close database", "err", err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(shutdownTimeout):
+		log.Warn("database did not close in time; exiting anyway")
+	}
 }
 
 // ownerID names this process in the leases that let one replica post a kit
