@@ -363,7 +363,9 @@ func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd
 			m = s.checkedReply(ctx, log, m)
 			payload := ackMessage{ResponseType: responseType(m), Text: m.Text, Blocks: m.Blocks}
 			if b, err := json.Marshal(payload); err == nil && len(b) <= maxAckPayload {
-				if err := s.ack(ctx, id, payload); err == nil {
+				// The bytes already encoded for the size check, so slack-go
+				// does not encode the answer a second time.
+				if err := s.ack(ctx, id, json.RawMessage(b)); err == nil {
 					s.obs.Acked(string(socketmode.EventTypeSlashCommand), time.Since(received))
 					return
 				}
