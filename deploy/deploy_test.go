@@ -887,7 +887,7 @@ func loadManifest(t *testing.T) slackManifest {
 	return m
 }
 
-// The product's one slash command (see /work/shared/product/commands.md).
+// The product's one slash command (see docs/commands.md).
 const slashCommand = "/interview"
 
 var botDisplayName = regexp.MustCompile(`^[a-z0-9._-]{1,80}$`)

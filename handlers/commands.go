@@ -204,23 +204,24 @@ func (c *Commands) question(ctx context.Context, teamID, id string) (questions.Q
 	return questions.Question{}, ErrNotFound
 }
 
-// questionText is the text of a question for summaries; a question removed
-// since it was rated is named by its id.
-func (c *Commands) questionTexts(ctx context.Context, teamID string) func(id string) string {
-	team := map[string]string{}
+// questionIndex looks up built-in and team questions by id for summaries
+// with one read of the team's questions. A question removed since it was
+// rated comes back with its id as text and no role.
+func (c *Commands) questionIndex(ctx context.Context, teamID string) func(id string) questions.Question {
+	team := map[string]questions.Question{}
 	if tqs, err := c.teamQuestions(ctx, teamID); err == nil {
 		for _, tq := range tqs {
-			team[tq.ID] = tq.Text
+			team[tq.ID] = teamQuestion(tq)
 		}
 	}
-	return func(id string) string {
+	return func(id string) questions.Question {
 		if q, ok := c.bank.Question(questions.ID(id)); ok {
-			return q.Text
+			return q
 		}
-		if t, ok := team[id]; ok {
-			return t
+		if q, ok := team[id]; ok {
+			return q
 		}
-		return "(removed question " + id + ")"
+		return questions.Question{ID: questions.ID(id), Text: "(removed question " + id + ")"}
 	}
 }
 

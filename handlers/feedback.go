@@ -150,33 +150,17 @@ func (c *Commands) feedback(ctx context.Context, s Slash, r *questions.Role) (Re
 	if err != nil {
 		return failure("I can't read the feedback right now: my database is unreachable. Please try again in a minute."), fmt.Errorf("read feedback: %w", err)
 	}
+	lookup := c.questionIndex(ctx, s.TeamID)
 	title := "all roles"
 	if r != nil {
 		title = r.Title
-		roleOf := c.questionRoles(ctx, s.TeamID)
 		kept := fb[:0:0]
 		for _, f := range fb {
-			if roleOf(f.QuestionID) == r.Slug {
+			if lookup(f.QuestionID).Role == r.Slug {
 				kept = append(kept, f)
 			}
 		}
 		fb = kept
 	}
-	return reply(renderFeedback(title, fb, c.questionTexts(ctx, s.TeamID))), nil
-}
-
-// questionRoles maps a question id to its role slug.
-func (c *Commands) questionRoles(ctx context.Context, teamID string) func(id string) string {
-	team := map[string]string{}
-	if tqs, err := c.teamQuestions(ctx, teamID); err == nil {
-		for _, tq := range tqs {
-			team[tq.ID] = tq.Role
-		}
-	}
-	return func(id string) string {
-		if q, ok := c.bank.Question(questions.ID(id)); ok {
-			return q.Role
-		}
-		return team[id]
-	}
+	return reply(renderFeedback(title, fb, func(id string) string { return lookup(id).Text })), nil
 }

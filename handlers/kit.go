@@ -329,7 +329,7 @@ func (c *Commands) kitShow(ctx context.Context, s Slash, id string) (Reply, erro
 	if err != nil {
 		return failure("I can't read the kit's feedback right now: " + notSaved), fmt.Errorf("kit feedback: %w", err)
 	}
-	text := c.questionTexts(ctx, s.TeamID)
+	lookup := c.questionIndex(ctx, s.TeamID)
 	lines := make([]string, 0, len(k.Items))
 	for _, it := range k.Items {
 		f := fb[it.ReplyTS]
@@ -337,7 +337,7 @@ func (c *Commands) kitShow(ctx context.Context, s Slash, id string) (Reply, erro
 		if f.Ratings > 0 {
 			stats += fmt.Sprintf(" · %.1f★ from %d · %d notes", float64(f.StarsSum)/float64(f.Ratings), f.Ratings, f.Notes)
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s\n      _%s_", it.Position, Escape(truncate(text(it.QuestionID), 300)), stats))
+		lines = append(lines, fmt.Sprintf("%d. %s\n      _%s_", it.Position, Escape(truncate(lookup(it.QuestionID).Text, 300)), stats))
 	}
 	title := k.Role
 	if r, ok := c.bank.Role(k.Role); ok {

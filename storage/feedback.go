@@ -45,6 +45,17 @@ type questionFeedbackRow struct {
 	Notes      int    `db:"notes"`
 }
 
+func (r questionFeedbackRow) toFeedback() handlers.QuestionFeedback {
+	return handlers.QuestionFeedback{
+		QuestionID: r.QuestionID,
+		Up:         r.Up,
+		Down:       r.Down,
+		Ratings:    r.Ratings,
+		StarsSum:   r.StarsSum,
+		Notes:      r.Notes,
+	}
+}
+
 // SaveVote records v, replacing the user's earlier vote on the same question
 // in the same message, and returns that message's tally for the question.
 // Concurrent clicks by one user leave one row: the primary key decides.
@@ -138,14 +149,7 @@ func (db *DB) Feedback(ctx context.Context, teamID string) ([]handlers.QuestionF
 	}
 	out := make([]handlers.QuestionFeedback, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, handlers.QuestionFeedback{
-			QuestionID: r.QuestionID,
-			Up:         r.Up,
-			Down:       r.Down,
-			Ratings:    r.Ratings,
-			StarsSum:   r.StarsSum,
-			Notes:      r.Notes,
-		})
+		out = append(out, r.toFeedback())
 	}
 	return out, nil
 }

@@ -358,14 +358,7 @@ func (db *DB) MessageFeedback(ctx context.Context, teamID, channelID string, mes
 		return nil, db.opError("message feedback", err)
 	}
 	for _, r := range rows {
-		out[r.MessageTS] = handlers.QuestionFeedback{
-			QuestionID: r.QuestionID,
-			Up:         r.Up,
-			Down:       r.Down,
-			Ratings:    r.Ratings,
-			StarsSum:   r.StarsSum,
-			Notes:      r.Notes,
-		}
+		out[r.MessageTS] = r.toFeedback()
 	}
 	return out, nil
 }
