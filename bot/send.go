@@ -40,7 +40,7 @@ type SenderConfig struct {
 func NewSender(cfg SenderConfig) *Sender {
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
+		hc = &http.Client{Timeout: 10 * time.Second, Transport: newJitterTransport(nil)}
 	}
 	log := cfg.Log
 	if log == nil {
