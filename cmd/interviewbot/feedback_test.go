@@ -192,15 +192,9 @@ func TestEndToEndFeedback(t *testing.T) {
 // "NOT saved", and once the database is back the bot recovers by itself.
 func TestEndToEndDatabaseDown(t *testing.T) {
 	t.Parallel()
-	dsn := storagetest.NewDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := storagetest.NewProxy(t, u.Host)
 	s := slacktest.New()
 	t.Cleanup(s.Close)
-	h := startBot(t, s, withDSN(proxy.DSN(strings.TrimPrefix(u.Path, "/"))))
+	h, proxy := startProxiedBot(t, s)
 
 	h.slash("practice sbe technical")
 	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
@@ -226,6 +220,18 @@ func TestEndToEndDatabaseDown(t *testing.T) {
 	if err := h.db().Get(&n, `SELECT count(*) FROM votes WHERE question_id = $1 AND value = 1`, q); err != nil || n != 1 {
 		t.Errorf("votes after recovery: %d, %v", n, err)
 	}
+}
+
+// startProxiedBot starts the bot on a fresh database reached through a TCP
+// proxy the test owns, so that the test can take Postgres away and back.
+func startProxiedBot(t *testing.T, s *slacktest.Server) (*harness, *storagetest.Proxy) {
+	t.Helper()
+	u, err := url.Parse(storagetest.NewDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := storagetest.NewProxy(t, u.Host)
+	return startBot(t, s, withDSN(proxy.DSN(strings.TrimPrefix(u.Path, "/")))), proxy
 }
 
 func ready(h *harness) bool {

@@ -147,6 +147,8 @@ func replyTo(ctx context.Context, s *slacktest.Server, envelopeID string) (strin
 // tests that assert something did NOT happen.
 func settle() { time.Sleep(300 * time.Millisecond) }
 
+// TestEndToEndSocketFaults: after every kind of disconnect Slack sends, and
+// after a dropped socket, the bot reconnects and answers the next command.
 func TestEndToEndSocketFaults(t *testing.T) {
 	t.Parallel()
 	s := slacktest.New(slacktest.WithDisconnectDelay(50 * time.Millisecond))
@@ -519,15 +521,9 @@ func castVote(s *slacktest.Server, user, question, ts string) voteOutcome {
 // answered, and every vote the user was told was saved is in the table.
 func TestEndToEndDatabaseRestart(t *testing.T) {
 	t.Parallel()
-	dsn := storagetest.NewDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := storagetest.NewProxy(t, u.Host)
 	s := slacktest.New()
 	t.Cleanup(s.Close)
-	h := startBot(t, s, withDSN(proxy.DSN(strings.TrimPrefix(u.Path, "/"))))
+	h, proxy := startProxiedBot(t, s)
 
 	h.slash("practice sbe technical")
 	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })

@@ -334,31 +334,6 @@ func TestEndToEndCommands(t *testing.T) {
 	h.noProtocolErrors()
 }
 
-func TestEndToEndReconnects(t *testing.T) {
-	t.Parallel()
-	s := slacktest.New(slacktest.WithDisconnectDelay(50 * time.Millisecond))
-	t.Cleanup(s.Close)
-	h := startBot(t, s)
-	for _, fault := range []struct {
-		name string
-		do   func()
-	}{
-		{"disconnect refresh_requested", func() { s.Disconnect("refresh_requested") }},
-		{"disconnect warning", func() { s.Disconnect("warning") }},
-		{"dropped socket", s.DropConnections},
-	} {
-		before := s.Connects()
-		fault.do()
-		if err := s.WaitConnects(h.ctx(), before+1); err != nil {
-			t.Fatalf("%s: no reconnect: %v", fault.name, err)
-		}
-		if n := questionLines(h.slash("senior-backend technical").all()); n != 25 {
-			t.Errorf("after %s: %d questions, want 25", fault.name, n)
-		}
-	}
-	h.noProtocolErrors()
-}
-
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{
