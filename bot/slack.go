@@ -37,8 +37,12 @@ type Config struct {
 	// ride in the acknowledgement; past it the envelope is acked empty and
 	// the answer follows through the Web API. Slack allows 3 s in all.
 	AckBudget time.Duration
-	// HandlerTimeout bounds one envelope's work, 429 waits included.
+	// HandlerTimeout bounds a slash command's work, 429 waits included:
+	// a kit posts many messages.
 	HandlerTimeout time.Duration
+	// ClickTimeout bounds a button's or a modal's work: a vote that cannot
+	// be saved in this time is better answered "NOT saved" than late.
+	ClickTimeout time.Duration
 	// PingInterval is how long the socket may go without a ping from Slack
 	// before it is considered dead (slack-go's OptionPingInterval).
 	PingInterval time.Duration
@@ -63,6 +67,9 @@ type Slack struct {
 func New(cfg Config) *Slack {
 	if cfg.AckBudget <= 0 {
 		cfg.AckBudget = 2 * time.Second
+	}
+	if cfg.ClickTimeout <= 0 {
+		cfg.ClickTimeout = 15 * time.Second
 	}
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = 2 * time.Minute
@@ -288,14 +295,14 @@ type result struct {
 	err   error
 }
 
-// run calls f on its own goroutine with the handler timeout, turning a
+// run calls f on its own goroutine, bounded by timeout, turning a
 // panic into an error, and delivers the result on the returned channel.
-func (s *Slack) run(ctx context.Context, f func(context.Context) (handlers.Reply, error)) <-chan result {
+func (s *Slack) run(ctx context.Context, timeout time.Duration, f func(context.Context) (handlers.Reply, error)) <-chan result {
 	out := make(chan result, 1)
 	s.inflight.Add(1)
 	go func() {
 		defer s.inflight.Done()
-		hctx, cancel := context.WithTimeout(ctx, s.cfg.HandlerTimeout)
+		hctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {
@@ -352,7 +359,7 @@ func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd
 		Text: cmd.Text, TriggerID: cmd.TriggerID, ResponseURL: cmd.ResponseURL,
 	}
 	name := commandName(cmd.Text)
-	res := s.run(ctx, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
+	res := s.run(ctx, s.cfg.HandlerTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
 	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))
 	defer timer.Stop()
 	select {
@@ -440,7 +447,7 @@ func (s *Slack) serveActions(ctx context.Context, log *slog.Logger, id string, i
 			MessageTS: ic.Container.MessageTs, ThreadTS: ic.Container.ThreadTs,
 			Ephemeral: ic.Container.IsEphemeral, TriggerID: ic.TriggerID, ResponseURL: ic.ResponseURL,
 		}
-		r := <-s.run(ctx, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Action(ctx, a) })
+		r := <-s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Action(ctx, a) })
 		alog := log.With("action_id", a.ActionID)
 		logResult(alog, r)
 		s.obs.Command(handlers.ActionBase(a.ActionID), outcome(r))
@@ -477,7 +484,7 @@ func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string
 			}
 		}
 	}
-	res := s.run(ctx, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
+	res := s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
 	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))
 	defer timer.Stop()
 	select {
