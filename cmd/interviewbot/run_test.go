@@ -416,3 +416,42 @@ func TestShell(t *testing.T) {
 		t.Error("shell does not say its store is in memory")
 	}
 }
+
+// TestGracefulStop: a command received just before SIGTERM is still acked
+// and carried out, and the bot then stops cleanly within a few seconds.
+func TestGracefulStop(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	h := startBot(t, s)
+	s.SetDelay("chat.postMessage", time.Second)
+	before := s.Calls("chat.postMessage")
+	acked := make(chan error, 1)
+	go func() {
+		_, err := s.SlashCommand(context.Background(), slacktest.Slash{Text: "practice senior-backend technical"})
+		acked <- err
+	}()
+	waitFor(t, "the practice command to reach Slack", func() bool { return s.Calls("chat.postMessage") > before })
+	start := time.Now()
+	h.stop() // as SIGTERM: cancels run's context and checks it returns nil
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("stopping took %v", took)
+	}
+	select {
+	case err := <-acked:
+		if err != nil {
+			t.Errorf("the command in flight was not acked: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the command in flight was never acked")
+	}
+	n := 0
+	for _, m := range s.Messages() {
+		if m.Method == "chat.postMessage" && hasButtons(m, "rate_up") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d practice posts, want the one in flight", n)
+	}
+}
