@@ -278,21 +278,29 @@ var crashModes = []crashMode{
 		"we chose least privilege over closing this window. This test holds the reply back to make the window wide"},
 }
 
+// setup skips a known limitation, or returns a stand-in, a fresh database
+// and the environment of the bot processes the test starts.
+func (mode crashMode) setup(t *testing.T) (*slacktest.Server, string, map[string]string) {
+	t.Helper()
+	if mode.bug != "" {
+		t.Skip(mode.bug)
+	}
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	dsn := storagetest.NewDSN(t)
+	env := map[string]string{"DATABASE_URL": dsn}
+	if mode.instance != "" {
+		env["INTERVIEWBOT_INSTANCE"] = mode.instance
+	}
+	return s, dsn, env
+}
+
 func TestCrashDuringKitPost(t *testing.T) {
 	t.Parallel()
 	for _, mode := range crashModes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			if mode.bug != "" {
-				t.Skip(mode.bug)
-			}
-			s := slacktest.New()
-			t.Cleanup(s.Close)
-			dsn := storagetest.NewDSN(t)
-			env := map[string]string{"DATABASE_URL": dsn}
-			if mode.instance != "" {
-				env["INTERVIEWBOT_INSTANCE"] = mode.instance
-			}
+			s, dsn, env := mode.setup(t)
 			p := startProcess(t, s, env)
 
 			// Kill the bot while it posts the second reply: the parent and
@@ -328,12 +336,7 @@ func TestCrashDuringKitPost(t *testing.T) {
 				return len(replies) >= 8
 			})
 			settle()
-			var parents int
-			for _, m := range posts(s) {
-				if strings.Contains(m.Text, "Interview kit") {
-					parents++
-				}
-			}
+			parents := kitParents(s)
 			_, replies = kitMessages(t, s)
 			if parents != 1 || len(replies) != 8 {
 				t.Errorf("%d parents and %d replies, want 1 and 8", parents, len(replies))
@@ -381,16 +384,7 @@ func TestCrashDuringDailyPost(t *testing.T) {
 	for _, mode := range crashModes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			if mode.bug != "" {
-				t.Skip(mode.bug)
-			}
-			s := slacktest.New()
-			t.Cleanup(s.Close)
-			dsn := storagetest.NewDSN(t)
-			env := map[string]string{"DATABASE_URL": dsn}
-			if mode.instance != "" {
-				env["INTERVIEWBOT_INSTANCE"] = mode.instance
-			}
+			s, dsn, env := mode.setup(t)
 			// Only first ticks post in this test: no cron tick may run
 			// while it starts three processes.
 			clearOfMinuteBoundary(12 * time.Second)

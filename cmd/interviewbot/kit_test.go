@@ -27,6 +27,17 @@ func kitMessages(t *testing.T, s *slacktest.Server) (parent slacktest.Message, r
 	return parent, replies
 }
 
+// kitParents counts the kit parent messages posted.
+func kitParents(s *slacktest.Server) int {
+	n := 0
+	for _, m := range posts(s) {
+		if strings.Contains(m.Text, "Interview kit") {
+			n++
+		}
+	}
+	return n
+}
+
 var kitIDPattern = regexp.MustCompile("Interview kit ([a-z0-9]+):")
 
 func TestEndToEndKit(t *testing.T) {

@@ -418,12 +418,7 @@ func TestEndToEndSlowSlack(t *testing.T) {
 			return len(replies) >= 8
 		})
 		settle()
-		var parents int
-		for _, m := range posts(s) {
-			if strings.Contains(m.Text, "Interview kit") {
-				parents++
-			}
-		}
+		parents := kitParents(s)
 		if _, replies := kitMessages(t, s); parents != 1 || len(replies) != 8 {
 			t.Errorf("%d parents and %d replies, want 1 and 8", parents, len(replies))
 		}
@@ -720,6 +715,21 @@ func newStallingProxy(t *testing.T, target string) *stallingProxy {
 	return p
 }
 
+// startStalledBot starts the bot on a fresh database reached through a
+// proxy that can stall, so that Postgres hangs instead of refusing. It also
+// returns the database's own DSN, which bypasses the proxy.
+func startStalledBot(t *testing.T, s *slacktest.Server) (*harness, *stallingProxy, string) {
+	t.Helper()
+	dsn := storagetest.NewDSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newStallingProxy(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	return startBot(t, s, withDSN(u.String())), proxy, dsn
+}
+
 func (p *stallingProxy) accept() {
 	for {
 		c, err := p.ln.Accept()
@@ -785,16 +795,9 @@ func (p *stallingProxy) resume() {
 // direct message that says it was NOT saved and quotes the notes.
 func TestEndToEndDatabaseHangs(t *testing.T) {
 	t.Parallel()
-	dsn := storagetest.NewDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newStallingProxy(t, u.Host)
-	u.Host = proxy.ln.Addr().String()
 	s := slacktest.New()
 	t.Cleanup(s.Close)
-	h := startBot(t, s, withDSN(u.String()))
+	h, proxy, dsn := startStalledBot(t, s)
 
 	h.slash("practice sbe technical")
 	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
@@ -850,16 +853,9 @@ func TestEndToEndDatabaseHangs(t *testing.T) {
 // partition) still ends the bot within seconds, as the contract promises.
 func TestEndToEndStopWithDatabaseHung(t *testing.T) {
 	t.Parallel()
-	dsn := storagetest.NewDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newStallingProxy(t, u.Host)
-	u.Host = proxy.ln.Addr().String()
 	s := slacktest.New()
 	t.Cleanup(s.Close)
-	h := startBot(t, s, withDSN(u.String()))
+	h, proxy, _ := startStalledBot(t, s)
 	proxy.stall()
 	// Let the bot's connections notice and start reconnecting into the
 	// partition.
