@@ -4,14 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/interviewbot/interviewbot/questions"
 )
 
-// Commands answers /interview, its buttons and its modals.
+// Commands answers /interview, its buttons and its modals, and runs the
+// background work (daily posts, kit resumes). It is a router: it parses,
+// dispatches to one capability and names the command in the reply; the
+// rules live in the capabilities, each with the store and Slack calls it
+// needs and nothing more.
 //
 // Its methods return a Reply for the user and an error for the log. Expected
 // mistakes (an unknown role, a bad time) are not errors: they come back as a
@@ -20,18 +22,26 @@ import (
 // that a vote was NOT saved); the transport logs the error and sends the
 // reply, so each error is handled once.
 type Commands struct {
-	bank   *questions.Bank
-	store  Store
-	slack  Slack
-	admins map[string]bool
-	now    func() time.Time
-	log    *slog.Logger
-	// owner names this process in leases on kits and daily posts.
-	owner   string
-	settled settledDays
-	// lists holds rendered built-in-only lists by "role/category/page";
-	// they depend on nothing but the bank, which never changes.
-	lists sync.Map
+	bank     *questions.Bank
+	log      *slog.Logger
+	now      func() time.Time
+	owner    string
+	leases   leaseStore
+	lists    *lists
+	practice *practice
+	kits     *kits
+	daily    *daily
+	feedback *feedback
+	teamBank *teamBank
+}
+
+// leaseStore ends a dead process's leases on kits and daily posts.
+type leaseStore interface {
+	// ReleaseLeases ends every lease owner holds on kits and daily posts, as
+	// of now. A process calls it at start, under a stable instance name,
+	// when the previous process of that name died holding leases: nothing
+	// of that name is running any more, so its work may resume at once.
+	ReleaseLeases(ctx context.Context, owner string, now time.Time) error
 }
 
 // Config holds what Commands needs.
@@ -47,87 +57,96 @@ type Config struct {
 	Owner string
 }
 
-// New returns Commands over cfg; Now defaults to time.Now and Log to a
-// logger that discards.
+// New returns Commands over cfg; Now defaults to time.Now, Log to a logger
+// that discards and Owner to "interviewbot".
 func New(cfg Config) *Commands {
-	c := &Commands{
-		bank:   cfg.Bank,
-		store:  cfg.Store,
-		slack:  cfg.Slack,
-		admins: map[string]bool{},
-		now:    cfg.Now,
-		log:    cfg.Log,
-		owner:  cfg.Owner,
+	if cfg.Owner == "" {
+		cfg.Owner = "interviewbot"
 	}
-	if c.owner == "" {
-		c.owner = "interviewbot"
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	for _, id := range cfg.Admins {
-		if id = strings.TrimSpace(id); id != "" {
-			c.admins[id] = true
-		}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	if c.now == nil {
-		c.now = time.Now
+	cat := catalog{bank: cfg.Bank, team: cfg.Store}
+	return &Commands{
+		bank:     cfg.Bank,
+		log:      cfg.Log,
+		now:      cfg.Now,
+		owner:    cfg.Owner,
+		leases:   cfg.Store,
+		lists:    &lists{catalog: cat, slack: cfg.Slack},
+		practice: &practice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now},
+		kits:     &kits{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
+		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
+		feedback: &feedback{catalog: cat, store: cfg.Store, slack: cfg.Slack},
+		teamBank: &teamBank{catalog: cat, store: cfg.Store, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now},
 	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	return c
 }
 
-// Slash answers one /interview command.
+// Slash answers one /interview command. The reply names the subcommand
+// (Reply.Command) whatever happened, for metrics.
 func (c *Commands) Slash(ctx context.Context, s Slash) (Reply, error) {
 	cmd := Parse(c.bank, s.Text)
+	r, err := c.slash(ctx, s, cmd)
+	r.Command = cmd.Kind.String()
+	return r, err
+}
+
+func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, error) {
 	switch cmd.Kind {
 	case KindInvalid:
 		return reply(textMessage(cmd.Problem)), nil
 	case KindHelp:
 		return reply(renderHelp()), nil
 	case KindRoles:
-		return c.roles(ctx, s)
+		return c.lists.roles(ctx, s)
 	case KindRole:
-		return c.roleCard(ctx, s, cmd.Role)
+		return c.lists.roleCard(ctx, s, cmd.Role)
 	case KindList:
-		return c.list(ctx, s.TeamID, cmd.Role, cmd.Category, 1)
+		return c.lists.list(ctx, s.TeamID, cmd.Role, cmd.Category, 1)
 	case KindPractice:
-		return c.practice(ctx, s, cmd)
+		return c.practice.post(ctx, s, cmd)
 	case KindFeedback:
-		return c.feedback(ctx, s, cmd.Role)
+		return c.feedback.summary(ctx, s, cmd.Role)
 	case KindAdd:
-		return c.add(ctx, s, cmd)
+		return c.teamBank.add(ctx, s, cmd)
 	case KindRemove:
-		return c.remove(ctx, s, cmd.ID)
-	case KindKit, KindKitList, KindKitShow:
-		return c.kitCommand(ctx, s, cmd)
-	case KindDaily, KindDailyStatus, KindDailyOff, KindDailyNow:
-		return c.dailyCommand(ctx, s, cmd)
+		return c.teamBank.remove(ctx, s, cmd.ID)
+	case KindKit:
+		return c.kits.post(ctx, s, cmd)
+	case KindKitList:
+		return c.kits.list(ctx, s)
+	case KindKitShow:
+		return c.kits.show(ctx, s, cmd.ID)
+	case KindDaily:
+		return c.daily.create(ctx, s, cmd)
+	case KindDailyStatus:
+		return c.daily.status(ctx, s)
+	case KindDailyOff:
+		return c.daily.off(ctx, s)
+	case KindDailyNow:
+		return c.daily.postNow(ctx, s)
 	}
 	return Reply{}, fmt.Errorf("parse returned unknown kind %d", cmd.Kind)
-}
-
-func reply(m *Message) Reply { return Reply{Message: m} }
-
-// failure is the reply that goes with an unexpected error.
-func failure(text string) Reply {
-	return reply(textMessage("⚠️ " + text))
 }
 
 // Action answers a button click.
 func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 	switch ActionBase(a.ActionID) {
 	case ActionRateUp:
-		return c.vote(ctx, a, +1)
+		return c.feedback.vote(ctx, a, +1)
 	case ActionRateDown:
-		return c.vote(ctx, a, -1)
+		return c.feedback.vote(ctx, a, -1)
 	case ActionFeedbackOpen:
-		return c.openFeedback(ctx, a)
+		return c.feedback.openFeedback(ctx, a)
 	case ActionShareList:
-		return c.shareList(ctx, a)
+		return c.lists.shareList(ctx, a)
 	case ActionShowCategory:
-		return c.showCategory(ctx, a)
+		return c.lists.showCategory(ctx, a)
 	case ActionShowGuidance:
-		return c.showGuidance(ctx, a)
+		return c.lists.showGuidance(ctx, a)
 	}
 	c.log.WarnContext(ctx, "unknown action", "action_id", a.ActionID)
 	return reply(textMessage("That button isn't one I know any more; try the command again.")), nil
@@ -136,101 +155,46 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 // Submit answers a submitted modal.
 func (c *Commands) Submit(ctx context.Context, s Submission) (Reply, error) {
 	if s.CallbackID == CallbackFeedback {
-		return c.submitFeedback(ctx, s)
+		return c.feedback.submitFeedback(ctx, s)
 	}
 	c.log.WarnContext(ctx, "unknown view submission", "callback_id", s.CallbackID)
 	return Reply{}, nil
 }
 
-// pool returns a role category's questions: the built-in ones, then the
-// team's. When the store fails the built-in ones still come back, with
-// the error, so read-only commands keep working without a database.
-func (c *Commands) pool(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category) (pool, error) {
-	team, err := c.teamQuestions(ctx, teamID)
-	return pool{role: r, category: cat, questions: withTeam(r, cat, team)}, err
+// DueSchedules returns the schedules that may have a post to make at now:
+// every active one whose latest slot this process has not seen settled.
+func (c *Commands) DueSchedules(ctx context.Context, now time.Time) ([]Schedule, error) {
+	return c.daily.due(ctx, now)
 }
 
-// withTeam is a category's built-in questions followed by the team's.
-func withTeam(r *questions.Role, cat *questions.Category, team []TeamQuestion) []questions.Question {
-	qs := make([]questions.Question, 0, len(cat.Questions)+len(team))
-	qs = append(qs, cat.Questions...)
-	for _, tq := range team {
-		if tq.Role == r.Slug && tq.Category == cat.Slug {
-			qs = append(qs, teamQuestion(tq))
-		}
-	}
-	return qs
+// RunSchedule makes sc's post for its latest slot if it is due and nobody
+// made it: at most one post per schedule and local date across replicas,
+// held by the claim row in Postgres.
+func (c *Commands) RunSchedule(ctx context.Context, sc Schedule, now time.Time) (DailyResult, error) {
+	return c.daily.run(ctx, sc, now)
 }
 
-func (c *Commands) teamQuestions(ctx context.Context, teamID string) ([]TeamQuestion, error) {
-	tqs, err := c.store.TeamQuestions(ctx, teamID)
-	if err != nil {
-		return nil, fmt.Errorf("list team questions: %w", err)
-	}
-	return tqs, nil
+// ResumeKits finishes kits that an earlier attempt left part-way (a Slack
+// error, a crash, a restart). Every replica may call it; the lease lets one
+// of them post each kit.
+func (c *Commands) ResumeKits(ctx context.Context) error {
+	return c.kits.resume(ctx)
 }
 
-// teamQuestion presents a team question like a built-in one. Its theme is
-// its own id: nothing says it is a variant of another question.
-func teamQuestion(tq TeamQuestion) questions.Question {
-	return questions.Question{
-		ID:        questions.ID(tq.ID),
-		Role:      tq.Role,
-		Category:  tq.Category,
-		Text:      tq.Text,
-		Theme:     tq.ID,
-		Guidance:  tq.Guidance,
-		FollowUps: tq.FollowUps,
+// RecoverLeases ends the leases a previous process of this instance name
+// held when it died, so that its unfinished kits and daily posts resume at
+// the next tick. Call it at start, before any work, and only with an
+// instance name no other running process uses.
+func (c *Commands) RecoverLeases(ctx context.Context) error {
+	if err := c.leases.ReleaseLeases(ctx, c.owner, c.now()); err != nil {
+		return fmt.Errorf("recover leases of %s: %w", c.owner, err)
 	}
+	return nil
 }
 
-// question finds a built-in or team question by id.
-func (c *Commands) question(ctx context.Context, teamID, id string) (questions.Question, error) {
-	if q, ok := c.bank.Question(questions.ID(id)); ok {
-		return q, nil
-	}
-	if !isTeamQuestion(questions.ID(id)) {
-		return questions.Question{}, ErrNotFound
-	}
-	tqs, err := c.teamQuestions(ctx, teamID)
-	if err != nil {
-		return questions.Question{}, err
-	}
-	for _, tq := range tqs {
-		if tq.ID == id {
-			return teamQuestion(tq), nil
-		}
-	}
-	return questions.Question{}, ErrNotFound
-}
+func reply(m *Message) Reply { return Reply{Message: m} }
 
-// questionIndex looks up built-in and team questions by id for summaries
-// with one read of the team's questions. A question removed since it was
-// rated comes back with its id as text and no role.
-func (c *Commands) questionIndex(ctx context.Context, teamID string) func(id string) questions.Question {
-	team := map[string]questions.Question{}
-	if tqs, err := c.teamQuestions(ctx, teamID); err == nil {
-		for _, tq := range tqs {
-			team[tq.ID] = teamQuestion(tq)
-		}
-	}
-	return func(id string) questions.Question {
-		if q, ok := c.bank.Question(questions.ID(id)); ok {
-			return q
-		}
-		if q, ok := team[id]; ok {
-			return q
-		}
-		return questions.Question{ID: questions.ID(id), Text: "(removed question " + id + ")"}
-	}
-}
-
-// categoryTitle names a question's category for display.
-func (c *Commands) categoryTitle(q questions.Question) string {
-	if r, ok := c.bank.Role(q.Role); ok {
-		if cat, ok := r.Category(q.Category); ok {
-			return cat.Title
-		}
-	}
-	return q.Category
+// failure is the reply that goes with an unexpected error.
+func failure(text string) Reply {
+	return reply(textMessage("⚠️ " + text))
 }

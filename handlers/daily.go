@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -43,22 +44,64 @@ func (s *settledDays) set(id int64, date string) {
 	s.days[id] = date
 }
 
-func (c *Commands) dailyCommand(ctx context.Context, s Slash, cmd Command) (Reply, error) {
-	switch cmd.Kind {
-	case KindDailyStatus:
-		return c.dailyStatus(ctx, s)
-	case KindDailyOff:
-		return c.dailyOff(ctx, s)
-	case KindDailyNow:
-		return c.dailyNow(ctx, s)
-	}
-	return c.dailyCreate(ctx, s, cmd)
+// dailyStore keeps the channels' schedules, the claim on each day's post
+// and the channel's post history.
+type dailyStore interface {
+	// RecordPost logs a post made outside a claim (`daily now`).
+	RecordPost(ctx context.Context, p Post) error
+	// SaveSchedule creates the channel's schedule for (role, category) or
+	// replaces it (and un-pauses it), returning it with its id.
+	SaveSchedule(ctx context.Context, s Schedule) (Schedule, error)
+	ChannelSchedules(ctx context.Context, teamID, channelID string) ([]Schedule, error)
+	// DeleteChannelSchedules removes the channel's schedules and says how many.
+	DeleteChannelSchedules(ctx context.Context, teamID, channelID string) (int, error)
+	// ActiveSchedules returns every schedule that is not paused, all teams.
+	ActiveSchedules(ctx context.Context) ([]Schedule, error)
+	PauseSchedule(ctx context.Context, id int64, reason string) error
+	// ClaimDailyPost takes the post of (schedule, localDate) for owner until
+	// until: it inserts a claim, or takes over a claim that is not posted
+	// and whose lease expired before now. ok is false when another owner
+	// holds it, or it was posted or skipped; post says which.
+	ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, now, until time.Time) (post DailyPost, ok bool, err error)
+	// ReleaseDailyPost gives up owner's claim after a failed attempt so
+	// that any replica may retry from retryAt; it counts the attempt.
+	ReleaseDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, retryAt time.Time) error
+	// MarkDailyPosted records the post (state posted, its ts and question)
+	// and logs it in the channel's post history, in one transaction.
+	MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, owner string, p Post) error
+	// SkipDailyPost records that the day is skipped unless a row exists;
+	// inserted says whether this call recorded it.
+	SkipDailyPost(ctx context.Context, scheduleID int64, localDate, reason string, at time.Time) (inserted bool, err error)
+	// DailyHistory returns the question ids posted by daily schedules in
+	// the channel, oldest first.
+	DailyHistory(ctx context.Context, teamID, channelID string) ([]string, error)
+}
+
+// dailySlack is what daily questions need from Slack: posting (in the
+// channel, and to a schedule's creator when it pauses) and the creating
+// user's time zone.
+type dailySlack interface {
+	poster
+	userLookup
+}
+
+// daily schedules a question a day in a channel and posts it, once per
+// schedule and local date across replicas.
+type daily struct {
+	catalog
+	store dailyStore
+	slack dailySlack
+	now   func() time.Time
+	log   *slog.Logger
+	// owner names this process in the claims on daily posts.
+	owner   string
+	settled settledDays
 }
 
 // describe says when a schedule runs, for people.
-func (c *Commands) describe(sc Schedule) string {
+func (d *daily) describe(sc Schedule) string {
 	what := sc.Role
-	if r, ok := c.bank.Role(sc.Role); ok {
+	if r, ok := d.bank.Role(sc.Role); ok {
 		what = r.Title
 		if cat, ok := r.Category(sc.Category); ok {
 			what += " — " + cat.Title
@@ -71,19 +114,19 @@ func (c *Commands) describe(sc Schedule) string {
 	return fmt.Sprintf("*%s* at %02d:%02d %s %s", Escape(what), sc.Hour, sc.Minute, sc.Zone, days)
 }
 
-func (c *Commands) nextRunText(sc Schedule) string {
-	next, err := sc.NextRun(c.now())
+func (d *daily) nextRunText(sc Schedule) string {
+	next, err := sc.NextRun(d.now())
 	if err != nil {
 		return "unknown"
 	}
 	return next.Format("Mon 2 Jan 15:04 MST")
 }
 
-func (c *Commands) dailyCreate(ctx context.Context, s Slash, cmd Command) (Reply, error) {
+func (d *daily) create(ctx context.Context, s Slash, cmd Command) (Reply, error) {
 	sc := Schedule{
 		TeamID: s.TeamID, ChannelID: s.ChannelID, Role: cmd.Role.Slug,
 		Hour: 9, Zone: cmd.Daily.Zone, Days: cmp.Or(cmd.Daily.Days, Weekdays),
-		CreatedBy: s.UserID, CreatedAt: c.now(),
+		CreatedBy: s.UserID, CreatedAt: d.now(),
 	}
 	if cmd.Category != nil {
 		sc.Category = cmd.Category.Slug
@@ -93,23 +136,23 @@ func (c *Commands) dailyCreate(ctx context.Context, s Slash, cmd Command) (Reply
 	}
 	note := ""
 	if sc.Zone == "" {
-		sc.Zone, note = c.userZone(ctx, s.UserID)
+		sc.Zone, note = d.userZone(ctx, s.UserID)
 	}
-	saved, err := c.store.SaveSchedule(ctx, sc)
+	saved, err := d.store.SaveSchedule(ctx, sc)
 	if err != nil {
 		return failure("The daily question was NOT scheduled: " + notSaved), fmt.Errorf("save schedule: %w", err)
 	}
 	m := textMessage(fmt.Sprintf("📅 <@%s> scheduled a daily question here: %s. Next one: *%s*.%s\nInvite me with `/invite @interviewbot` if I'm not in this channel yet. `/interview daily off` stops it.",
-		s.UserID, c.describe(saved), c.nextRunText(saved), note))
+		s.UserID, d.describe(saved), d.nextRunText(saved), note))
 	m.InChannel = true
 	return reply(m), nil
 }
 
 // userZone is the user's Slack time zone, or UTC with a note saying why.
-func (c *Commands) userZone(ctx context.Context, userID string) (zone, note string) {
-	u, err := c.slack.User(ctx, userID)
+func (d *daily) userZone(ctx context.Context, userID string) (zone, note string) {
+	u, err := d.slack.User(ctx, userID)
 	if err != nil {
-		c.log.WarnContext(ctx, "look up user time zone", "user", userID, "err", err)
+		d.log.WarnContext(ctx, "look up user time zone", "user", userID, "err", err)
 		return "UTC", " (I couldn't read your time zone, so it's UTC; add `tz Area/City` to change it.)"
 	}
 	if u.TZ == "" {
@@ -121,8 +164,8 @@ func (c *Commands) userZone(ctx context.Context, userID string) (zone, note stri
 	return u.TZ, ""
 }
 
-func (c *Commands) dailyStatus(ctx context.Context, s Slash) (Reply, error) {
-	scs, err := c.store.ChannelSchedules(ctx, s.TeamID, s.ChannelID)
+func (d *daily) status(ctx context.Context, s Slash) (Reply, error) {
+	scs, err := d.store.ChannelSchedules(ctx, s.TeamID, s.ChannelID)
 	if err != nil {
 		return failure("I can't read this channel's schedule right now: " + notSaved), fmt.Errorf("daily status: %w", err)
 	}
@@ -131,19 +174,19 @@ func (c *Commands) dailyStatus(ctx context.Context, s Slash) (Reply, error) {
 	}
 	lines := make([]string, 0, len(scs))
 	for _, sc := range scs {
-		line := fmt.Sprintf("• %s, set by <@%s>. ", c.describe(sc), sc.CreatedBy)
+		line := fmt.Sprintf("• %s, set by <@%s>. ", d.describe(sc), sc.CreatedBy)
 		if sc.Paused {
 			line += "⏸ *Paused*: " + Escape(sc.PauseReason) + " Run the `daily` command again to resume."
 		} else {
-			line += "Next: *" + c.nextRunText(sc) + "*."
+			line += "Next: *" + d.nextRunText(sc) + "*."
 		}
 		lines = append(lines, line)
 	}
 	return reply(textMessage("*Daily questions in this channel*\n" + strings.Join(lines, "\n"))), nil
 }
 
-func (c *Commands) dailyOff(ctx context.Context, s Slash) (Reply, error) {
-	n, err := c.store.DeleteChannelSchedules(ctx, s.TeamID, s.ChannelID)
+func (d *daily) off(ctx context.Context, s Slash) (Reply, error) {
+	n, err := d.store.DeleteChannelSchedules(ctx, s.TeamID, s.ChannelID)
 	if err != nil {
 		return failure("The schedule was NOT removed: " + notSaved), fmt.Errorf("daily off: %w", err)
 	}
@@ -155,8 +198,8 @@ func (c *Commands) dailyOff(ctx context.Context, s Slash) (Reply, error) {
 	return reply(m), nil
 }
 
-func (c *Commands) dailyNow(ctx context.Context, s Slash) (Reply, error) {
-	scs, err := c.store.ChannelSchedules(ctx, s.TeamID, s.ChannelID)
+func (d *daily) postNow(ctx context.Context, s Slash) (Reply, error) {
+	scs, err := d.store.ChannelSchedules(ctx, s.TeamID, s.ChannelID)
 	if err != nil {
 		return failure("Nothing was posted: " + notSaved), fmt.Errorf("daily now: %w", err)
 	}
@@ -164,15 +207,15 @@ func (c *Commands) dailyNow(ctx context.Context, s Slash) (Reply, error) {
 		return reply(textMessage("No daily question is scheduled here. Start one with `/interview daily senior-backend technical`.")), nil
 	}
 	sc := scs[0]
-	q, err := c.nextDailyQuestion(ctx, sc, "now-"+c.now().Format(time.RFC3339))
+	q, err := d.nextDailyQuestion(ctx, sc, "now-"+d.now().Format(time.RFC3339))
 	if err != nil {
 		return failure("Nothing was posted: " + notSaved), err
 	}
-	ts, err := c.slack.PostMessage(ctx, c.renderDaily(sc, q))
+	ts, err := d.slack.PostMessage(ctx, d.renderDaily(sc, q))
 	if err != nil {
 		return failure("I couldn't post the question. " + postFailureHint(err)), fmt.Errorf("daily now: post: %w", err)
 	}
-	err = c.store.RecordPost(ctx, Post{TeamID: sc.TeamID, ChannelID: sc.ChannelID, QuestionID: string(q.ID), MessageTS: ts, Source: "daily", At: c.now()})
+	err = d.store.RecordPost(ctx, Post{TeamID: sc.TeamID, ChannelID: sc.ChannelID, QuestionID: string(q.ID), MessageTS: ts, Source: "daily", At: d.now()})
 	if err != nil {
 		return Reply{}, fmt.Errorf("daily now: record: %w", err)
 	}
@@ -181,8 +224,8 @@ func (c *Commands) dailyNow(ctx context.Context, s Slash) (Reply, error) {
 
 // nextDailyQuestion picks the schedule's next question from its pool, team
 // questions included.
-func (c *Commands) nextDailyQuestion(ctx context.Context, sc Schedule, seed string) (questions.Question, error) {
-	r, ok := c.bank.Role(sc.Role)
+func (d *daily) nextDailyQuestion(ctx context.Context, sc Schedule, seed string) (questions.Question, error) {
+	r, ok := d.bank.Role(sc.Role)
 	if !ok {
 		return questions.Question{}, fmt.Errorf("schedule %d: role %q is not in the bank", sc.ID, sc.Role)
 	}
@@ -192,42 +235,42 @@ func (c *Commands) nextDailyQuestion(ctx context.Context, sc Schedule, seed stri
 			return questions.Question{}, fmt.Errorf("schedule %d: category %q is not in the bank", sc.ID, sc.Category)
 		}
 	}
-	pool, err := c.rolePool(ctx, sc.TeamID, r, cat)
+	pool, err := d.rolePool(ctx, sc.TeamID, r, cat)
 	if err != nil {
 		return questions.Question{}, fmt.Errorf("daily pool: %w", err)
 	}
-	history, err := c.store.DailyHistory(ctx, sc.TeamID, sc.ChannelID)
+	history, err := d.store.DailyHistory(ctx, sc.TeamID, sc.ChannelID)
 	if err != nil {
 		return questions.Question{}, fmt.Errorf("daily history: %w", err)
 	}
 	return nextInRotation(pool, history, fmt.Sprintf("%d/%s", sc.ID, seed)), nil
 }
 
-func (c *Commands) renderDaily(sc Schedule, q questions.Question) Message {
-	r, _ := c.bank.Role(sc.Role)
-	m := renderQuestionPost("Daily question", r, q, c.categoryTitle(q), true)
+func (d *daily) renderDaily(sc Schedule, q questions.Question) Message {
+	r, _ := d.bank.Role(sc.Role)
+	m := renderQuestionPost("Daily question", r, q, d.categoryTitle(q), true)
 	m.Channel = sc.ChannelID
 	m.Blocks = append(m.Blocks, contextBlock("Reply in the thread with how you would answer. 📖 Guidance shows what a strong answer covers, only to you."))
 	return m
 }
 
-// DueSchedules returns the schedules that may have a post to make at now:
-// every active one whose latest slot this process has not seen settled.
-func (c *Commands) DueSchedules(ctx context.Context, now time.Time) ([]Schedule, error) {
-	all, err := c.store.ActiveSchedules(ctx)
+// due returns the active schedules whose latest slot this process has not
+// seen settled.
+func (d *daily) due(ctx context.Context, now time.Time) ([]Schedule, error) {
+	all, err := d.store.ActiveSchedules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list schedules: %w", err)
 	}
 	due := all[:0]
 	for _, sc := range all {
-		if _, date, ok, err := sc.latestSlot(now); err == nil && ok && !c.settled.is(sc.ID, date) {
+		if _, date, ok, err := sc.latestSlot(now); err == nil && ok && !d.settled.is(sc.ID, date) {
 			due = append(due, sc)
 		}
 	}
 	return due, nil
 }
 
-// DailyResult says what RunSchedule did, for metrics.
+// DailyResult says what Commands.RunSchedule did, for metrics.
 type DailyResult string
 
 const (
@@ -237,85 +280,84 @@ const (
 	DailyNone    DailyResult = "none" // nothing to do, or another replica has it
 )
 
-// RunSchedule makes sc's post for its latest slot if it is due and nobody
-// made it: at most one post per schedule and local date across replicas,
-// held by the claim row in Postgres.
-func (c *Commands) RunSchedule(ctx context.Context, sc Schedule, now time.Time) (DailyResult, error) {
+// run makes sc's post for its latest slot if it is due and nobody made
+// it; the claim row in Postgres keeps it to one post across replicas.
+func (d *daily) run(ctx context.Context, sc Schedule, now time.Time) (DailyResult, error) {
 	slot, date, ok, err := sc.latestSlot(now)
-	if err != nil || !ok || c.settled.is(sc.ID, date) {
+	if err != nil || !ok || d.settled.is(sc.ID, date) {
 		return DailyNone, err
 	}
-	log := c.log.With("schedule_id", sc.ID, "team", sc.TeamID, "channel", sc.ChannelID, "date", date)
+	log := d.log.With("schedule_id", sc.ID, "team", sc.TeamID, "channel", sc.ChannelID, "date", date)
 	if late := now.Sub(slot); late >= catchUpWindow {
-		inserted, err := c.store.SkipDailyPost(ctx, sc.ID, date, fmt.Sprintf("%s late", late.Round(time.Minute)), now)
+		inserted, err := d.store.SkipDailyPost(ctx, sc.ID, date, fmt.Sprintf("%s late", late.Round(time.Minute)), now)
 		if err != nil {
 			return DailyFailed, fmt.Errorf("skip daily post: %w", err)
 		}
-		c.settled.set(sc.ID, date)
+		d.settled.set(sc.ID, date)
 		if inserted {
 			log.WarnContext(ctx, "daily post skipped: no replica ran within 2 hours of its time", "slot", slot, "late", late.Round(time.Second))
 			return DailySkipped, nil
 		}
 		return DailyNone, nil
 	}
-	post, ok, err := c.store.ClaimDailyPost(ctx, sc.ID, date, c.owner, now, now.Add(dailyLease))
+	post, ok, err := d.store.ClaimDailyPost(ctx, sc.ID, date, d.owner, now, now.Add(dailyLease))
 	if err != nil {
 		return DailyFailed, fmt.Errorf("claim daily post: %w", err)
 	}
 	if !ok {
 		if post.State == "posted" || post.State == "skipped" {
-			c.settled.set(sc.ID, date)
+			d.settled.set(sc.ID, date)
 		}
 		return DailyNone, nil
 	}
-	q, err := c.nextDailyQuestion(ctx, sc, date)
+	q, err := d.nextDailyQuestion(ctx, sc, date)
 	if err != nil {
-		c.releaseDaily(ctx, sc, date, now.Add(dailyRetryDelay))
+		d.releaseDaily(ctx, sc, date, now.Add(dailyRetryDelay))
 		return DailyFailed, err
 	}
-	ts, err := c.slack.PostMessage(ctx, c.renderDaily(sc, q))
+	ts, err := d.slack.PostMessage(ctx, d.renderDaily(sc, q))
 	if errors.Is(err, ErrChannelUnavailable) {
-		return DailyFailed, c.pauseSchedule(ctx, sc, date, slot, err)
+		return DailyFailed, d.pauseSchedule(ctx, sc, date, slot, err)
 	}
 	if err != nil {
-		c.releaseDaily(ctx, sc, date, now.Add(dailyRetryDelay))
+		d.releaseDaily(ctx, sc, date, now.Add(dailyRetryDelay))
 		return DailyFailed, fmt.Errorf("post daily question: %w", err)
 	}
 	p := Post{TeamID: sc.TeamID, ChannelID: sc.ChannelID, QuestionID: string(q.ID), MessageTS: ts, Source: "daily", At: now}
-	if err := c.store.MarkDailyPosted(context.WithoutCancel(ctx), sc.ID, date, c.owner, p); err != nil {
+	if err := d.store.MarkDailyPosted(context.WithoutCancel(ctx), sc.ID, date, d.owner, p); err != nil {
 		// The post is out and the claim keeps others off it until it
 		// expires; by then the lease holder normally has recorded it.
 		return DailyPosted, fmt.Errorf("record daily post %s: %w", ts, err)
 	}
-	c.settled.set(sc.ID, date)
+	d.settled.set(sc.ID, date)
 	log.InfoContext(ctx, "daily question posted", "question", q.ID, "ts", ts)
 	return DailyPosted, nil
 }
 
-func (c *Commands) releaseDaily(ctx context.Context, sc Schedule, date string, retryAt time.Time) {
-	if err := c.store.ReleaseDailyPost(context.WithoutCancel(ctx), sc.ID, date, c.owner, retryAt); err != nil {
-		c.log.WarnContext(ctx, "release daily claim", "schedule_id", sc.ID, "err", err)
+func (d *daily) releaseDaily(ctx context.Context, sc Schedule, date string, retryAt time.Time) {
+	if err := d.store.ReleaseDailyPost(context.WithoutCancel(ctx), sc.ID, date, d.owner, retryAt); err != nil {
+		d.log.WarnContext(ctx, "release daily claim", "schedule_id", sc.ID, "err", err)
 	}
 }
 
 // pauseSchedule stops a schedule whose channel refuses posts for good, and
 // tells its creator in a direct message: retrying would fail every day.
-func (c *Commands) pauseSchedule(ctx context.Context, sc Schedule, date string, slot time.Time, cause error) error {
+func (d *daily) pauseSchedule(ctx context.Context, sc Schedule, date string, slot time.Time, cause error) error {
 	ctx = context.WithoutCancel(ctx)
 	reason := "I can't post in the channel (I'm not a member, or it was archived or deleted)."
-	if err := c.store.PauseSchedule(ctx, sc.ID, reason); err != nil {
+	if err := d.store.PauseSchedule(ctx, sc.ID, reason); err != nil {
 		return fmt.Errorf("pause schedule after %v: %w", cause, err)
 	}
 	// The day's claim is left to expire after the 2-hour window, so it
 	// is not retried while the schedule is paused.
-	c.releaseDaily(ctx, sc, date, slot.Add(catchUpWindow))
-	c.settled.set(sc.ID, date)
+	d.releaseDaily(ctx, sc, date, slot.Add(catchUpWindow))
+	d.settled.set(sc.ID, date)
 	dm := textMessage(fmt.Sprintf("⏸ I paused the daily question in <#%s> (%s): %s Invite me with `/invite @interviewbot` in that channel, then run `/interview daily …` there again to resume.",
-		sc.ChannelID, c.describe(sc), reason))
+		sc.ChannelID, d.describe(sc), reason))
 	dm.Channel = sc.CreatedBy
-	if _, err := c.slack.PostMessage(ctx, *dm); err != nil {
-		c.log.WarnContext(ctx, "tell schedule creator about the pause", "schedule_id", sc.ID, "user", sc.CreatedBy, "err", err)
+	if _, err := d.slack.PostMessage(ctx, *dm); err != nil {
+		d.log.WarnContext(ctx, "tell schedule creator about the pause", "schedule_id", sc.ID, "user", sc.CreatedBy, "err", err)
 	}
-	c.log.WarnContext(ctx, "daily schedule paused", "schedule_id", sc.ID, "channel", sc.ChannelID, "err", cause)
+	d.log.WarnContext(ctx, "daily schedule paused", "schedule_id", sc.ID, "channel", sc.ChannelID, "err", cause)
 	return nil
 }

@@ -20,8 +20,34 @@ const MaxNotes = 3000
 // must know is that their input is not kept.
 const notSaved = "I can't reach my database right now. Please try again in a minute."
 
-func (c *Commands) vote(ctx context.Context, a Action, value int) (Reply, error) {
-	q, err := c.question(ctx, a.TeamID, a.Value)
+// feedbackStore keeps votes and ratings and sums them up.
+type feedbackStore interface {
+	// SaveVote inserts or replaces the vote of (user, question, message)
+	// and returns the message's tally for that question afterwards.
+	SaveVote(ctx context.Context, v Vote) (Tally, error)
+	// SaveRating inserts or replaces the rating of (user, question, message).
+	SaveRating(ctx context.Context, r Rating) error
+	// Feedback aggregates the team's votes and ratings per question.
+	Feedback(ctx context.Context, teamID string) ([]QuestionFeedback, error)
+}
+
+// feedbackSlack is what feedback needs from Slack: the rating modal and a
+// private confirmation once it is saved.
+type feedbackSlack interface {
+	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
+	PostEphemeral(ctx context.Context, userID string, m Message) error
+}
+
+// feedback records votes and ratings on posted questions and summarises
+// what the team thought of them.
+type feedback struct {
+	catalog
+	store feedbackStore
+	slack feedbackSlack
+}
+
+func (f *feedback) vote(ctx context.Context, a Action, value int) (Reply, error) {
+	q, err := f.question(ctx, a.TeamID, a.Value)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return reply(textMessage("That question no longer exists, so there is nothing to vote on.")), nil
@@ -31,7 +57,7 @@ func (c *Commands) vote(ctx context.Context, a Action, value int) (Reply, error)
 	if a.MessageTS == "" || a.ChannelID == "" {
 		return staleButton(), nil
 	}
-	tally, err := c.store.SaveVote(ctx, Vote{
+	tally, err := f.store.SaveVote(ctx, Vote{
 		TeamID: a.TeamID, UserID: a.UserID, QuestionID: string(q.ID),
 		ChannelID: a.ChannelID, MessageTS: a.MessageTS, Value: value,
 	})
@@ -53,8 +79,8 @@ type feedbackMeta struct {
 	MessageTS string `json:"ts"`
 }
 
-func (c *Commands) openFeedback(ctx context.Context, a Action) (Reply, error) {
-	q, err := c.question(ctx, a.TeamID, a.Value)
+func (f *feedback) openFeedback(ctx context.Context, a Action) (Reply, error) {
+	q, err := f.question(ctx, a.TeamID, a.Value)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return reply(textMessage("That question no longer exists, so there is nothing to give feedback on.")), nil
@@ -65,7 +91,7 @@ func (c *Commands) openFeedback(ctx context.Context, a Action) (Reply, error) {
 	if err != nil {
 		return failure("I couldn't open the feedback form."), fmt.Errorf("encode feedback metadata: %w", err)
 	}
-	if err := c.slack.OpenView(ctx, a.TriggerID, renderFeedbackModal(q, string(meta))); err != nil {
+	if err := f.slack.OpenView(ctx, a.TriggerID, renderFeedbackModal(q, string(meta))); err != nil {
 		return failure("I couldn't open the feedback form in time; please click 📝 Feedback again."), fmt.Errorf("open feedback modal: %w", err)
 	}
 	return Reply{}, nil
@@ -99,7 +125,7 @@ func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewReque
 	}
 }
 
-func (c *Commands) submitFeedback(ctx context.Context, s Submission) (Reply, error) {
+func (f *feedback) submitFeedback(ctx context.Context, s Submission) (Reply, error) {
 	var meta feedbackMeta
 	if err := json.Unmarshal([]byte(s.PrivateMetadata), &meta); err != nil || meta.Question == "" {
 		return Reply{Errors: map[string]string{blockRating: "This form has expired; close it and click 📝 Feedback again."}},
@@ -119,14 +145,14 @@ func (c *Commands) submitFeedback(ctx context.Context, s Submission) (Reply, err
 	if strings.ContainsRune(notes, 0) {
 		return Reply{Errors: map[string]string{blockNotes: "The notes contain a NUL character; please remove it."}}, nil
 	}
-	q, err := c.question(ctx, s.TeamID, meta.Question)
+	q, err := f.question(ctx, s.TeamID, meta.Question)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return Reply{Errors: map[string]string{blockRating: "That question no longer exists, so the feedback can't be saved."}}, nil
 	case err != nil:
 		return Reply{Errors: map[string]string{blockNotes: "NOT saved: " + notSaved + " Your text stays here; press Save again."}}, fmt.Errorf("submit feedback: %w", err)
 	}
-	err = c.store.SaveRating(ctx, Rating{
+	err = f.store.SaveRating(ctx, Rating{
 		TeamID: s.TeamID, UserID: s.UserID, QuestionID: string(q.ID),
 		ChannelID: meta.Channel, MessageTS: meta.MessageTS, Stars: stars, Notes: notes,
 	})
@@ -137,7 +163,7 @@ func (c *Commands) submitFeedback(ctx context.Context, s Submission) (Reply, err
 	if meta.Channel != "" {
 		confirm := textMessage(fmt.Sprintf("📝 Thanks! Your feedback on `%s` is saved (%d★%s).", q.ID, stars, map[bool]string{true: ", with notes", false: ""}[notes != ""]))
 		confirm.Channel = meta.Channel
-		if err := c.slack.PostEphemeral(ctx, s.UserID, *confirm); err != nil {
+		if err := f.slack.PostEphemeral(ctx, s.UserID, *confirm); err != nil {
 			// The rating is saved; only the courtesy note failed.
 			return Reply{}, fmt.Errorf("confirm feedback: %w", err)
 		}
@@ -145,19 +171,19 @@ func (c *Commands) submitFeedback(ctx context.Context, s Submission) (Reply, err
 	return Reply{}, nil
 }
 
-func (c *Commands) feedback(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
-	fb, err := c.store.Feedback(ctx, s.TeamID)
+func (f *feedback) summary(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
+	fb, err := f.store.Feedback(ctx, s.TeamID)
 	if err != nil {
 		return failure("I can't read the feedback right now: my database is unreachable. Please try again in a minute."), fmt.Errorf("read feedback: %w", err)
 	}
-	lookup := c.questionIndex(ctx, s.TeamID)
+	lookup := f.questionIndex(ctx, s.TeamID)
 	title := "all roles"
 	if r != nil {
 		title = r.Title
 		kept := fb[:0:0]
-		for _, f := range fb {
-			if lookup(f.QuestionID).Role == r.Slug {
-				kept = append(kept, f)
+		for _, qf := range fb {
+			if lookup(qf.QuestionID).Role == r.Slug {
+				kept = append(kept, qf)
 			}
 		}
 		fb = kept

@@ -6,7 +6,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -81,6 +80,10 @@ type Message struct {
 type Reply struct {
 	Message *Message
 	Errors  map[string]string
+	// Command names the slash subcommand answered (Kind.String), for
+	// metrics; "" for buttons and modals. It comes from a fixed set, never
+	// from user text.
+	Command string
 }
 
 // User is what handlers need to know about a Slack user.
@@ -219,133 +222,26 @@ type DailyPost struct {
 	Attempts   int
 }
 
-type voteStore interface {
-	// SaveVote inserts or replaces the vote of (user, question, message)
-	// and returns the message's tally for that question afterwards.
-	SaveVote(ctx context.Context, v Vote) (Tally, error)
-}
-
-type ratingStore interface {
-	// SaveRating inserts or replaces the rating of (user, question, message).
-	SaveRating(ctx context.Context, r Rating) error
-	// Feedback aggregates the team's votes and ratings per question.
-	Feedback(ctx context.Context, teamID string) ([]QuestionFeedback, error)
-}
-
-type teamQuestionStore interface {
-	AddTeamQuestion(ctx context.Context, q TeamQuestion) (TeamQuestion, error)
-	// RemoveTeamQuestion returns ErrNotFound when the team has no such question.
-	RemoveTeamQuestion(ctx context.Context, teamID, id string) error
-	TeamQuestions(ctx context.Context, teamID string) ([]TeamQuestion, error)
-	// ImportTeamQuestions adds the questions the team lacks and updates
-	// those it has (same role, category and questions.TextKey of the
-	// text), in one transaction: all or nothing. Importing the same
-	// questions twice changes nothing the second time.
-	ImportTeamQuestions(ctx context.Context, teamID string, qs []TeamQuestion) (ImportResult, error)
-}
-
-type postLog interface {
-	RecordPost(ctx context.Context, p Post) error
-	// PostCounts returns how often each question was posted in the channel.
-	PostCounts(ctx context.Context, teamID, channelID string) (map[string]int, error)
-}
-
-type kitStore interface {
-	// CreateKit saves a new kit with its items, leased to owner until
-	// until, and returns it with its short id.
-	CreateKit(ctx context.Context, k Kit, owner string, until time.Time) (Kit, error)
-	// ClaimKit leases an unfinished kit to owner when nobody else holds an
-	// unexpired lease (as of now), and returns it as saved. ok is false when
-	// another owner holds it or it is finished.
-	ClaimKit(ctx context.Context, id, owner string, now, until time.Time) (k Kit, ok bool, err error)
-	// SetKitParent and SetKitReply record the ts of a posted message.
-	SetKitParent(ctx context.Context, id, ts string) error
-	SetKitReply(ctx context.Context, id string, position int, ts string) error
-	// FinishKit marks a kit complete (finished true) or, after a failed
-	// attempt, releases its lease so that a retry may start at retryAt.
-	FinishKit(ctx context.Context, id, owner string, finished bool, retryAt time.Time) error
-	// Kit returns the team's kit with that id, or ErrNotFound.
-	Kit(ctx context.Context, teamID, id string) (Kit, error)
-	// ChannelKits returns the channel's most recent kits, newest first.
-	ChannelKits(ctx context.Context, teamID, channelID string, limit int) ([]Kit, error)
-	// UnfinishedKits returns kits created after since that are not
-	// finished and not leased as of now: the ones a retry should resume.
-	UnfinishedKits(ctx context.Context, since, now time.Time) ([]Kit, error)
-	// MessageFeedback aggregates votes and ratings per message ts among
-	// the given messages of a channel.
-	MessageFeedback(ctx context.Context, teamID, channelID string, messageTS []string) (map[string]QuestionFeedback, error)
-}
-
-type scheduleStore interface {
-	// SaveSchedule creates the channel's schedule for (role, category) or
-	// replaces it (and un-pauses it), returning it with its id.
-	SaveSchedule(ctx context.Context, s Schedule) (Schedule, error)
-	ChannelSchedules(ctx context.Context, teamID, channelID string) ([]Schedule, error)
-	// DeleteChannelSchedules removes the channel's schedules and says how many.
-	DeleteChannelSchedules(ctx context.Context, teamID, channelID string) (int, error)
-	// ActiveSchedules returns every schedule that is not paused, all teams.
-	ActiveSchedules(ctx context.Context) ([]Schedule, error)
-	PauseSchedule(ctx context.Context, id int64, reason string) error
-}
-
-type dailyStore interface {
-	// ClaimDailyPost takes the post of (schedule, localDate) for owner until
-	// until: it inserts a claim, or takes over a claim that is not posted
-	// and whose lease expired before now. ok is false when another owner
-	// holds it, or it was posted or skipped; post says which.
-	ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, now, until time.Time) (post DailyPost, ok bool, err error)
-	// ReleaseDailyPost gives up owner's claim after a failed attempt so
-	// that any replica may retry from retryAt; it counts the attempt.
-	ReleaseDailyPost(ctx context.Context, scheduleID int64, localDate, owner string, retryAt time.Time) error
-	// MarkDailyPosted records the post (state posted, its ts and question)
-	// and logs it in the channel's post history, in one transaction.
-	MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, owner string, p Post) error
-	// SkipDailyPost records that the day is skipped unless a row exists;
-	// inserted says whether this call recorded it.
-	SkipDailyPost(ctx context.Context, scheduleID int64, localDate, reason string, at time.Time) (inserted bool, err error)
-	// DailyHistory returns the question ids posted by daily schedules in
-	// the channel, oldest first.
-	DailyHistory(ctx context.Context, teamID, channelID string) ([]string, error)
-}
-
-type leaseStore interface {
-	// ReleaseLeases ends every lease owner holds on kits and daily posts, as
-	// of now. A process calls it at start, under a stable instance name,
-	// when the previous process of that name died holding leases: nothing
-	// of that name is running any more, so its work may resume at once.
-	ReleaseLeases(ctx context.Context, owner string, now time.Time) error
-}
-
-// Store is everything handlers keep. storage.DB (Postgres) and memstore
-// (in-process, for the shell) implement it; a conformance test in storage
-// holds them to the same behaviour.
+// Store is everything the capabilities keep: the union of the store
+// interfaces each of them declares next to itself, and nothing more.
+// storage.DB (Postgres) and memstore (in process) implement it; a
+// conformance test in storage holds them to the same behaviour.
 type Store interface {
-	voteStore
-	ratingStore
-	teamQuestionStore
-	postLog
+	teamQuestionReader // every capability, through the catalog
+	teamBankStore
+	postLog // practice
 	kitStore
-	scheduleStore
 	dailyStore
-	leaseStore
+	feedbackStore
+	leaseStore // the router, at start
 }
 
-// poster sends messages through Slack's Web API.
-type poster interface {
-	// PostMessage posts to m.Channel (in m.ThreadTS's thread when set) and
-	// returns the new message's ts. It waits out 429s itself.
-	PostMessage(ctx context.Context, m Message) (ts string, err error)
-	PostEphemeral(ctx context.Context, userID string, m Message) error
-	UpdateMessage(ctx context.Context, ts string, m Message) error
-	// Respond answers through an interaction's response_url.
-	Respond(ctx context.Context, responseURL string, m Message) error
-}
-
-// Slack is what handlers need from the chat platform. bot implements it over
-// the Web API; the shell implements it on a terminal.
+// Slack is what handlers need from the chat platform: the union of the
+// Slack interfaces of the capabilities. bot implements it over the Web API;
+// the shell implements it on a terminal.
 type Slack interface {
-	poster
-	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
-	User(ctx context.Context, userID string) (User, error)
-	Permalink(ctx context.Context, channelID, ts string) (string, error)
+	listSlack
+	kitSlack
+	dailySlack
+	feedbackSlack
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -50,21 +51,58 @@ func sum(parts []KitPart) int {
 	return n
 }
 
-func (c *Commands) kitCommand(ctx context.Context, s Slash, cmd Command) (Reply, error) {
-	switch cmd.Kind {
-	case KindKitList:
-		return c.kitList(ctx, s)
-	case KindKitShow:
-		return c.kitShow(ctx, s, cmd.ID)
-	}
-	return c.kit(ctx, s, cmd)
+// kitStore keeps kits, their posting leases and the channel's post history.
+type kitStore interface {
+	postLog
+	// CreateKit saves a new kit with its items, leased to owner until
+	// until, and returns it with its short id.
+	CreateKit(ctx context.Context, k Kit, owner string, until time.Time) (Kit, error)
+	// ClaimKit leases an unfinished kit to owner when nobody else holds an
+	// unexpired lease (as of now), and returns it as saved. ok is false when
+	// another owner holds it or it is finished.
+	ClaimKit(ctx context.Context, id, owner string, now, until time.Time) (k Kit, ok bool, err error)
+	// SetKitParent and SetKitReply record the ts of a posted message.
+	SetKitParent(ctx context.Context, id, ts string) error
+	SetKitReply(ctx context.Context, id string, position int, ts string) error
+	// FinishKit marks a kit complete (finished true) or, after a failed
+	// attempt, releases its lease so that a retry may start at retryAt.
+	FinishKit(ctx context.Context, id, owner string, finished bool, retryAt time.Time) error
+	// Kit returns the team's kit with that id, or ErrNotFound.
+	Kit(ctx context.Context, teamID, id string) (Kit, error)
+	// ChannelKits returns the channel's most recent kits, newest first.
+	ChannelKits(ctx context.Context, teamID, channelID string, limit int) ([]Kit, error)
+	// UnfinishedKits returns kits created after since that are not
+	// finished and not leased as of now: the ones a retry should resume.
+	UnfinishedKits(ctx context.Context, since, now time.Time) ([]Kit, error)
+	// MessageFeedback aggregates votes and ratings per message ts among
+	// the given messages of a channel.
+	MessageFeedback(ctx context.Context, teamID, channelID string, messageTS []string) (map[string]QuestionFeedback, error)
+}
+
+// kitSlack is what kits need from Slack: posting the parent and its
+// thread, and links to them.
+type kitSlack interface {
+	poster
+	Permalink(ctx context.Context, channelID, ts string) (string, error)
+}
+
+// kits posts interview kits (a parent message and its questions in the
+// thread), resumes those left part-way, and lists and summarises them.
+type kits struct {
+	catalog
+	store kitStore
+	slack kitSlack
+	now   func() time.Time
+	log   *slog.Logger
+	// owner names this process in the kits' posting leases.
+	owner string
 }
 
 // pickKit chooses each part's questions: least seen in the channel first,
 // never two questions of one theme in the kit. It returns the items and a
 // note for parts that could not be filled.
-func (c *Commands) pickKit(ctx context.Context, teamID string, r *questions.Role, parts []KitPart, seen map[string]int) ([]KitItem, []string, error) {
-	team, poolErr := c.teamQuestions(ctx, teamID)
+func (ks *kits) pickKit(ctx context.Context, teamID string, r *questions.Role, parts []KitPart, seen map[string]int) ([]KitItem, []string, error) {
+	team, poolErr := ks.teamQuestions(ctx, teamID)
 	themes := map[string]bool{}
 	var items []KitItem
 	var notes []string
@@ -104,27 +142,27 @@ func themeOf(q questions.Question) string {
 	return string(q.ID)
 }
 
-func (c *Commands) kit(ctx context.Context, s Slash, cmd Command) (Reply, error) {
+func (ks *kits) post(ctx context.Context, s Slash, cmd Command) (Reply, error) {
 	parts := cmd.Parts
 	if len(parts) == 0 {
 		parts = defaultKit(cmd.Role)
 	}
-	seen, err := c.store.PostCounts(ctx, s.TeamID, s.ChannelID)
+	seen, err := ks.store.PostCounts(ctx, s.TeamID, s.ChannelID)
 	if err != nil {
 		return failure("The kit was NOT posted: " + notSaved), fmt.Errorf("kit: read post counts: %w", err)
 	}
-	items, notes, err := c.pickKit(ctx, s.TeamID, cmd.Role, parts, seen)
+	items, notes, err := ks.pickKit(ctx, s.TeamID, cmd.Role, parts, seen)
 	if err != nil {
 		return failure("The kit was NOT posted: " + notSaved), fmt.Errorf("kit: %w", err)
 	}
 	if len(items) == 0 {
 		return reply(textMessage("There are no questions for that kit yet.")), nil
 	}
-	now := c.now()
-	k, err := c.store.CreateKit(ctx, Kit{
+	now := ks.now()
+	k, err := ks.store.CreateKit(ctx, Kit{
 		TeamID: s.TeamID, ChannelID: s.ChannelID, Role: cmd.Role.Slug,
 		CreatedBy: s.UserID, CreatedAt: now, Items: items,
-	}, c.owner, now.Add(kitLease))
+	}, ks.owner, now.Add(kitLease))
 	if err != nil {
 		return failure("The kit was NOT posted: " + notSaved), fmt.Errorf("create kit: %w", err)
 	}
@@ -135,12 +173,12 @@ func (c *Commands) kit(ctx context.Context, s Slash, cmd Command) (Reply, error)
 				break
 			}
 		}
-		if k, postErr = c.postKit(ctx, k); postErr == nil {
+		if k, postErr = ks.postKit(ctx, k); postErr == nil {
 			break
 		}
 	}
 	if postErr != nil {
-		c.releaseKit(ctx, k)
+		ks.releaseKit(ctx, k)
 		posted := k.posted()
 		return failure(fmt.Sprintf("Kit `%s` is only partly posted (%d of %d messages). %s I'll finish it automatically, without repeating what's there.",
 			k.ID, posted, len(k.Items)+1, postFailureHint(postErr))), fmt.Errorf("post kit %s: %w", k.ID, postErr)
@@ -179,29 +217,29 @@ func (k Kit) posted() int {
 
 // releaseKit gives up the lease after failed attempts, so that the next
 // tick of any replica resumes the kit; the attempts already waited.
-func (c *Commands) releaseKit(ctx context.Context, k Kit) {
+func (ks *kits) releaseKit(ctx context.Context, k Kit) {
 	ctx = context.WithoutCancel(ctx)
-	if err := c.store.FinishKit(ctx, k.ID, c.owner, false, c.now()); err != nil {
-		c.log.WarnContext(ctx, "release kit lease", "kit", k.ID, "err", err)
+	if err := ks.store.FinishKit(ctx, k.ID, ks.owner, false, ks.now()); err != nil {
+		ks.log.WarnContext(ctx, "release kit lease", "kit", k.ID, "err", err)
 	}
 }
 
 // postKit posts what of k is not posted yet, recording each ts as soon as
 // Slack returns it, so that a retry never posts a message twice.
-func (c *Commands) postKit(ctx context.Context, k Kit) (Kit, error) {
-	r, ok := c.bank.Role(k.Role)
+func (ks *kits) postKit(ctx context.Context, k Kit) (Kit, error) {
+	r, ok := ks.bank.Role(k.Role)
 	if !ok {
 		return k, fmt.Errorf("kit %s: role %q is not in the bank", k.ID, k.Role)
 	}
 	if k.ParentTS == "" {
 		m := renderKitParent(r, k)
 		m.Channel = k.ChannelID
-		ts, err := c.slack.PostMessage(ctx, m)
+		ts, err := ks.slack.PostMessage(ctx, m)
 		if err != nil {
 			return k, fmt.Errorf("post kit parent: %w", err)
 		}
 		k.ParentTS = ts
-		if err := c.store.SetKitParent(ctx, k.ID, ts); err != nil {
+		if err := ks.store.SetKitParent(ctx, k.ID, ts); err != nil {
 			return k, fmt.Errorf("record kit parent: %w", err)
 		}
 	}
@@ -209,46 +247,46 @@ func (c *Commands) postKit(ctx context.Context, k Kit) (Kit, error) {
 		if it.ReplyTS != "" {
 			continue
 		}
-		q, err := c.question(ctx, k.TeamID, it.QuestionID)
+		q, err := ks.question(ctx, k.TeamID, it.QuestionID)
 		if errors.Is(err, ErrNotFound) {
 			// A team question removed meanwhile: say so rather than stall.
 			q = questions.Question{ID: questions.ID(it.QuestionID), Text: "(this team question was removed)"}
 		} else if err != nil {
 			return k, err
 		}
-		m := renderKitReply(r, q, c.categoryTitle(q), it.Position, len(k.Items))
+		m := renderKitReply(r, q, ks.categoryTitle(q), it.Position, len(k.Items))
 		m.Channel, m.ThreadTS = k.ChannelID, k.ParentTS
-		ts, err := c.slack.PostMessage(ctx, m)
+		ts, err := ks.slack.PostMessage(ctx, m)
 		if err != nil {
 			return k, fmt.Errorf("post kit reply %d: %w", it.Position, err)
 		}
 		k.Items[i].ReplyTS = ts
-		if err := c.store.SetKitReply(ctx, k.ID, it.Position, ts); err != nil {
+		if err := ks.store.SetKitReply(ctx, k.ID, it.Position, ts); err != nil {
 			return k, fmt.Errorf("record kit reply %d: %w", it.Position, err)
 		}
-		if err := c.store.RecordPost(ctx, Post{TeamID: k.TeamID, ChannelID: k.ChannelID, QuestionID: it.QuestionID, MessageTS: ts, Source: "kit", At: c.now()}); err != nil {
-			c.log.WarnContext(ctx, "record kit post", "kit", k.ID, "err", err)
+		if err := ks.store.RecordPost(ctx, Post{TeamID: k.TeamID, ChannelID: k.ChannelID, QuestionID: it.QuestionID, MessageTS: ts, Source: "kit", At: ks.now()}); err != nil {
+			ks.log.WarnContext(ctx, "record kit post", "kit", k.ID, "err", err)
 		}
 	}
-	if err := c.store.FinishKit(ctx, k.ID, c.owner, true, time.Time{}); err != nil {
+	if err := ks.store.FinishKit(ctx, k.ID, ks.owner, true, time.Time{}); err != nil {
 		return k, fmt.Errorf("finish kit: %w", err)
 	}
 	k.Finished = true
 	return k, nil
 }
 
-// ResumeKits finishes kits that an earlier attempt left part-way (a Slack
+// resume finishes kits that an earlier attempt left part-way (a Slack
 // error, a crash, a restart). Every replica may call it; the lease lets one
 // of them post each kit.
-func (c *Commands) ResumeKits(ctx context.Context) error {
-	now := c.now()
-	kits, err := c.store.UnfinishedKits(ctx, now.Add(-kitResumeWindow), now)
+func (ks *kits) resume(ctx context.Context) error {
+	now := ks.now()
+	pending, err := ks.store.UnfinishedKits(ctx, now.Add(-kitResumeWindow), now)
 	if err != nil {
 		return fmt.Errorf("list unfinished kits: %w", err)
 	}
 	var errs []error
-	for _, unfinished := range kits {
-		k, ok, err := c.store.ClaimKit(ctx, unfinished.ID, c.owner, now, now.Add(kitLease))
+	for _, unfinished := range pending {
+		k, ok, err := ks.store.ClaimKit(ctx, unfinished.ID, ks.owner, now, now.Add(kitLease))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("claim kit %s: %w", unfinished.ID, err))
 			continue
@@ -256,36 +294,33 @@ func (c *Commands) ResumeKits(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		if _, err := c.postKit(ctx, k); err != nil {
-			c.releaseKit(ctx, k)
+		if _, err := ks.postKit(ctx, k); err != nil {
+			ks.releaseKit(ctx, k)
 			errs = append(errs, fmt.Errorf("resume kit %s: %w", k.ID, err))
 			continue
 		}
-		c.log.InfoContext(ctx, "resumed kit", "kit", k.ID, "channel", k.ChannelID)
+		ks.log.InfoContext(ctx, "resumed kit", "kit", k.ID, "channel", k.ChannelID)
 	}
 	return errors.Join(errs...)
 }
 
-func (c *Commands) kitList(ctx context.Context, s Slash) (Reply, error) {
-	kits, err := c.store.ChannelKits(ctx, s.TeamID, s.ChannelID, kitListLimit)
+func (ks *kits) list(ctx context.Context, s Slash) (Reply, error) {
+	recent, err := ks.store.ChannelKits(ctx, s.TeamID, s.ChannelID, kitListLimit)
 	if err != nil {
 		return failure("I can't list the kits right now: " + notSaved), fmt.Errorf("list kits: %w", err)
 	}
-	if len(kits) == 0 {
+	if len(recent) == 0 {
 		return reply(textMessage("No kits have been shared in this channel yet. Post one with `/interview kit senior-backend`.")), nil
 	}
-	lines := make([]string, 0, len(kits))
-	for _, k := range kits {
-		title := k.Role
-		if r, ok := c.bank.Role(k.Role); ok {
-			title = r.Title
-		}
+	lines := make([]string, 0, len(recent))
+	for _, k := range recent {
+		title := ks.roleTitle(k.Role)
 		link := ""
 		if k.ParentTS != "" {
-			if l, err := c.slack.Permalink(ctx, k.ChannelID, k.ParentTS); err == nil {
+			if l, err := ks.slack.Permalink(ctx, k.ChannelID, k.ParentTS); err == nil {
 				link = fmt.Sprintf(" · <%s|open>", l)
 			} else {
-				c.log.WarnContext(ctx, "kit permalink", "kit", k.ID, "err", err)
+				ks.log.WarnContext(ctx, "kit permalink", "kit", k.ID, "err", err)
 			}
 		}
 		state := ""
@@ -311,8 +346,8 @@ func slackDate(t time.Time) string {
 // it needs no chat.update traffic or cross-replica throttling, it can show
 // the ratings and notes counts a tally has no room for, and the parent
 // stays what the panel agreed to ask.
-func (c *Commands) kitShow(ctx context.Context, s Slash, id string) (Reply, error) {
-	k, err := c.store.Kit(ctx, s.TeamID, id)
+func (ks *kits) show(ctx context.Context, s Slash, id string) (Reply, error) {
+	k, err := ks.store.Kit(ctx, s.TeamID, id)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return reply(textMessage(fmt.Sprintf("There is no kit `%s` in this workspace; `/interview kit list` shows a channel's kits.", clip(id, 20)))), nil
@@ -325,11 +360,11 @@ func (c *Commands) kitShow(ctx context.Context, s Slash, id string) (Reply, erro
 			tss = append(tss, it.ReplyTS)
 		}
 	}
-	fb, err := c.store.MessageFeedback(ctx, k.TeamID, k.ChannelID, tss)
+	fb, err := ks.store.MessageFeedback(ctx, k.TeamID, k.ChannelID, tss)
 	if err != nil {
 		return failure("I can't read the kit's feedback right now: " + notSaved), fmt.Errorf("kit feedback: %w", err)
 	}
-	lookup := c.questionIndex(ctx, s.TeamID)
+	lookup := ks.questionIndex(ctx, s.TeamID)
 	lines := make([]string, 0, len(k.Items))
 	for _, it := range k.Items {
 		f := fb[it.ReplyTS]
@@ -339,23 +374,9 @@ func (c *Commands) kitShow(ctx context.Context, s Slash, id string) (Reply, erro
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s\n      _%s_", it.Position, Escape(truncate(lookup(it.QuestionID).Text, 300)), stats))
 	}
-	title := k.Role
-	if r, ok := c.bank.Role(k.Role); ok {
-		title = r.Title
-	}
+	title := ks.roleTitle(k.Role)
 	blocks := []slack.Block{header(fmt.Sprintf("Kit %s · %s", k.ID, title))}
 	blocks = append(blocks, chunkSections(lines, "\n")...)
 	blocks = append(blocks, contextBlock(fmt.Sprintf("Shared by <@%s> %s", k.CreatedBy, slackDate(k.CreatedAt))))
 	return reply(&Message{Text: "Kit " + k.ID, Blocks: blocks}), nil
-}
-
-// RecoverLeases ends the leases a previous process of this instance name
-// held when it died, so that its unfinished kits and daily posts resume at
-// the next tick. Call it at start, before any work, and only with an
-// instance name no other running process uses.
-func (c *Commands) RecoverLeases(ctx context.Context) error {
-	if err := c.store.ReleaseLeases(ctx, c.owner, c.now()); err != nil {
-		return fmt.Errorf("recover leases of %s: %w", c.owner, err)
-	}
-	return nil
 }

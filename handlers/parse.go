@@ -31,7 +31,38 @@ const (
 	KindFeedback
 	KindAdd
 	KindRemove
+
+	kindCount // not a kind: new kinds go above, with a name in kindNames
 )
+
+// kindNames are the subcommands' names in metrics: a fixed set, so that
+// what users type can't create new series.
+var kindNames = [kindCount]string{
+	KindInvalid:     "invalid",
+	KindHelp:        "help",
+	KindRoles:       "roles",
+	KindRole:        "role",
+	KindList:        "list",
+	KindPractice:    "practice",
+	KindKit:         "kit",
+	KindKitList:     "kit_list",
+	KindKitShow:     "kit_show",
+	KindDaily:       "daily",
+	KindDailyStatus: "daily_status",
+	KindDailyOff:    "daily_off",
+	KindDailyNow:    "daily_now",
+	KindFeedback:    "feedback",
+	KindAdd:         "add",
+	KindRemove:      "remove",
+}
+
+// String names the subcommand, as in Reply.Command.
+func (k Kind) String() string {
+	if k < 0 || k >= kindCount || kindNames[k] == "" {
+		return "unknown"
+	}
+	return kindNames[k]
+}
 
 // Command is a parsed /interview text. Roles and categories are resolved
 // against the bank; team question ids are not (they live in the store).

@@ -153,3 +153,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestKindNames: every kind has its own metric name, and nothing outside
+// the kinds gets one.
+func TestKindNames(t *testing.T) {
+	seen := map[string]Kind{}
+	for k := range kindCount {
+		name := k.String()
+		if name == "" || name == "unknown" {
+			t.Errorf("Kind %d has no name", k)
+		}
+		if prev, ok := seen[name]; ok {
+			t.Errorf("Kinds %d and %d are both %q", prev, k, name)
+		}
+		seen[name] = k
+	}
+	for _, k := range []Kind{-1, kindCount} {
+		if got := k.String(); got != "unknown" {
+			t.Errorf("Kind(%d).String() = %q, want unknown", k, got)
+		}
+	}
+}

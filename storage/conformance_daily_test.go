@@ -27,7 +27,7 @@ func newSchedule(channel, category string) handlers.Schedule {
 	}
 }
 
-func saveSchedule(ctx context.Context, t *testing.T, s handlers.Store, sc handlers.Schedule) handlers.Schedule {
+func saveSchedule(ctx context.Context, t *testing.T, s store, sc handlers.Schedule) handlers.Schedule {
 	t.Helper()
 	saved, err := s.SaveSchedule(ctx, sc)
 	if err != nil {
@@ -44,7 +44,7 @@ func scheduleIDs(scs []handlers.Schedule) []int64 {
 	return out
 }
 
-func schedulesLifecycle(ctx context.Context, t *testing.T, s handlers.Store) {
+func schedulesLifecycle(ctx context.Context, t *testing.T, s store) {
 	all := saveSchedule(ctx, t, s, newSchedule("C1", ""))
 	want := newSchedule("C1", "")
 	want.ID = all.ID
@@ -108,7 +108,7 @@ func schedulesLifecycle(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func schedulesInvalid(ctx context.Context, t *testing.T, s handlers.Store) {
+func schedulesInvalid(ctx context.Context, t *testing.T, s store) {
 	edit := func(f func(*handlers.Schedule)) handlers.Schedule {
 		sc := newSchedule("C1", "")
 		f(&sc)
@@ -136,7 +136,7 @@ func schedulesInvalid(ctx context.Context, t *testing.T, s handlers.Store) {
 type daily struct {
 	ctx context.Context
 	t   *testing.T
-	s   handlers.Store
+	s   store
 	id  int64
 }
 
@@ -159,7 +159,7 @@ func (d daily) post(question, ts string) handlers.Post {
 	return handlers.Post{TeamID: "T1", ChannelID: "C1", QuestionID: question, MessageTS: ts, Source: "daily", At: t0}
 }
 
-func dailyClaims(ctx context.Context, t *testing.T, s handlers.Store) {
+func dailyClaims(ctx context.Context, t *testing.T, s store) {
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	d := daily{ctx, t, s, saveSchedule(ctx, t, s, newSchedule("C1", "")).ID}
 	const day = "2026-03-02"
@@ -241,7 +241,7 @@ func dailyClaims(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func dailyExpiredClaimTakenOver(ctx context.Context, t *testing.T, s handlers.Store) {
+func dailyExpiredClaimTakenOver(ctx context.Context, t *testing.T, s store) {
 	d := daily{ctx, t, s, saveSchedule(ctx, t, s, newSchedule("C1", "")).ID}
 	const day = "2026-03-02"
 	d.claim(day, "A", t0, t0.Add(5*time.Minute), true)
@@ -254,7 +254,7 @@ func dailyExpiredClaimTakenOver(ctx context.Context, t *testing.T, s handlers.St
 	}
 }
 
-func dailyUnknownSchedule(ctx context.Context, t *testing.T, s handlers.Store) {
+func dailyUnknownSchedule(ctx context.Context, t *testing.T, s store) {
 	const missing, day = int64(1 << 40), "2026-03-02"
 	_, _, claimErr := s.ClaimDailyPost(ctx, missing, day, "A", t0, t0)
 	_, skipErr := s.SkipDailyPost(ctx, missing, day, "late", t0)
@@ -280,7 +280,7 @@ func dailyUnknownSchedule(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func dailyDeletedWithSchedule(ctx context.Context, t *testing.T, s handlers.Store) {
+func dailyDeletedWithSchedule(ctx context.Context, t *testing.T, s store) {
 	const day = "2026-03-02"
 	d := daily{ctx, t, s, saveSchedule(ctx, t, s, newSchedule("C1", "")).ID}
 	d.claim(day, "A", t0, t0.Add(time.Hour), true)
@@ -294,7 +294,7 @@ func dailyDeletedWithSchedule(ctx context.Context, t *testing.T, s handlers.Stor
 	d.claim(day, "B", t0, t0.Add(time.Hour), true) // a new schedule starts afresh
 }
 
-func dailyConcurrentClaims(ctx context.Context, t *testing.T, s handlers.Store) {
+func dailyConcurrentClaims(ctx context.Context, t *testing.T, s store) {
 	id := saveSchedule(ctx, t, s, newSchedule("C1", "")).ID
 	const replicas = 10
 	start := make(chan struct{})

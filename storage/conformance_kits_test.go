@@ -31,7 +31,7 @@ func newKit(channel string, createdAt time.Time) handlers.Kit {
 	}
 }
 
-func createKit(ctx context.Context, t *testing.T, s handlers.Store, k handlers.Kit, owner string, until time.Time) handlers.Kit {
+func createKit(ctx context.Context, t *testing.T, s store, k handlers.Kit, owner string, until time.Time) handlers.Kit {
 	t.Helper()
 	created, err := s.CreateKit(ctx, k, owner, until)
 	if err != nil {
@@ -57,7 +57,7 @@ func kitIDs(kits []handlers.Kit) []string {
 	return out
 }
 
-func kitsCreateAndRead(ctx context.Context, t *testing.T, s handlers.Store) {
+func kitsCreateAndRead(ctx context.Context, t *testing.T, s store) {
 	older := createKit(ctx, t, s, newKit("C1", t0), "replica-a", t0.Add(3*time.Minute))
 	newer := createKit(ctx, t, s, newKit("C1", t0.Add(time.Hour)), "replica-a", t0.Add(time.Hour))
 	createKit(ctx, t, s, newKit("C2", t0.Add(2*time.Hour)), "replica-a", t0)
@@ -112,7 +112,7 @@ func kitsCreateAndRead(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func kitsRecordMessages(ctx context.Context, t *testing.T, s handlers.Store) {
+func kitsRecordMessages(ctx context.Context, t *testing.T, s store) {
 	k := createKit(ctx, t, s, newKit("C1", t0), "replica-a", t0.Add(time.Minute))
 	if err := s.SetKitParent(ctx, k.ID, "100.1"); err != nil {
 		t.Fatalf("SetKitParent: %v", err)
@@ -149,7 +149,7 @@ func kitsRecordMessages(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func kitsLease(ctx context.Context, t *testing.T, s handlers.Store) {
+func kitsLease(ctx context.Context, t *testing.T, s store) {
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	k := createKit(ctx, t, s, newKit("C1", t0), "A", at(3))
 
@@ -213,7 +213,7 @@ func kitsLease(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func kitsUnfinishedSince(ctx context.Context, t *testing.T, s handlers.Store) {
+func kitsUnfinishedSince(ctx context.Context, t *testing.T, s store) {
 	old := createKit(ctx, t, s, newKit("C1", t0.Add(-48*time.Hour)), "A", t0.Add(-47*time.Hour))
 	recent := createKit(ctx, t, s, newKit("C1", t0.Add(-time.Hour)), "A", t0.Add(-50*time.Minute))
 	other := newKit("C9", t0.Add(-30*time.Minute))
@@ -228,7 +228,7 @@ func kitsUnfinishedSince(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func kitsMessageFeedback(ctx context.Context, t *testing.T, s handlers.Store) {
+func kitsMessageFeedback(ctx context.Context, t *testing.T, s store) {
 	on := func(v handlers.Vote, question, channel, ts string) handlers.Vote {
 		v.QuestionID, v.ChannelID, v.MessageTS = question, channel, ts
 		return v
@@ -258,7 +258,7 @@ func kitsMessageFeedback(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func kitsInvalid(ctx context.Context, t *testing.T, s handlers.Store) {
+func kitsInvalid(ctx context.Context, t *testing.T, s store) {
 	noItems := newKit("C1", t0)
 	noItems.Items = nil
 	twice := newKit("C1", t0)
@@ -288,7 +288,7 @@ func kitsInvalid(ctx context.Context, t *testing.T, s handlers.Store) {
 
 // releaseLeases: an instance that restarts under the same name releases the
 // leases its dead predecessor held, on kits and daily posts, and no other's.
-func releaseLeases(ctx context.Context, t *testing.T, s handlers.Store) {
+func releaseLeases(ctx context.Context, t *testing.T, s store) {
 	mine := createKit(ctx, t, s, newKit("C1", t0), "A", t0.Add(time.Hour))
 	theirs := createKit(ctx, t, s, newKit("C2", t0), "B", t0.Add(time.Hour))
 	sc := saveSchedule(ctx, t, s, newSchedule("C1", ""))

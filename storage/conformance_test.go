@@ -21,24 +21,31 @@ import (
 // test instead of hanging the run.
 const testTimeout = 30 * time.Second
 
-// implementation is one handlers.Store under test.
+// store is what both implementations offer: everything handlers keep, and
+// the import that `interviewbot questions import` runs on the database.
+type store interface {
+	handlers.Store
+	ImportTeamQuestions(ctx context.Context, teamID string, qs []handlers.TeamQuestion) (handlers.ImportResult, error)
+}
+
+// implementation is one store under test.
 type implementation struct {
 	name string
-	open func(t *testing.T) handlers.Store
+	open func(t *testing.T) store
 }
 
 func implementations() []implementation {
 	return []implementation{
-		{"postgres", func(t *testing.T) handlers.Store { return storagetest.New(t) }},
-		{"memstore", func(t *testing.T) handlers.Store { return memstore.New() }},
+		{"postgres", func(t *testing.T) store { return storagetest.New(t) }},
+		{"memstore", func(t *testing.T) store { return memstore.New() }},
 	}
 }
 
-// behaviour is one rule every handlers.Store must keep. run gets a fresh,
+// behaviour is one rule every store must keep. run gets a fresh,
 // empty store.
 type behaviour struct {
 	name string
-	run  func(ctx context.Context, t *testing.T, s handlers.Store)
+	run  func(ctx context.Context, t *testing.T, s store)
 }
 
 // TestConformance runs every behaviour against every implementation, so
@@ -116,7 +123,7 @@ func rating(user string, stars int, notes string) handlers.Rating {
 	}
 }
 
-func saveVote(ctx context.Context, t *testing.T, s handlers.Store, v handlers.Vote) handlers.Tally {
+func saveVote(ctx context.Context, t *testing.T, s store, v handlers.Vote) handlers.Tally {
 	t.Helper()
 	tally, err := s.SaveVote(ctx, v)
 	if err != nil {
@@ -125,7 +132,7 @@ func saveVote(ctx context.Context, t *testing.T, s handlers.Store, v handlers.Vo
 	return tally
 }
 
-func feedbackOf(ctx context.Context, t *testing.T, s handlers.Store, teamID string) []handlers.QuestionFeedback {
+func feedbackOf(ctx context.Context, t *testing.T, s store, teamID string) []handlers.QuestionFeedback {
 	t.Helper()
 	fb, err := s.Feedback(ctx, teamID)
 	if err != nil {
@@ -134,7 +141,7 @@ func feedbackOf(ctx context.Context, t *testing.T, s handlers.Store, teamID stri
 	return fb
 }
 
-func voteUpsert(ctx context.Context, t *testing.T, s handlers.Store) {
+func voteUpsert(ctx context.Context, t *testing.T, s store) {
 	steps := []struct {
 		v    handlers.Vote
 		want handlers.Tally
@@ -158,7 +165,7 @@ func voteUpsert(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func voteTallyScope(ctx context.Context, t *testing.T, s handlers.Store) {
+func voteTallyScope(ctx context.Context, t *testing.T, s store) {
 	saveVote(ctx, t, s, vote("U1", 1))
 	otherMessage := vote("U2", 1)
 	otherMessage.MessageTS = "1700000000.000200"
@@ -178,7 +185,7 @@ func voteTallyScope(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func ratingUpsert(ctx context.Context, t *testing.T, s handlers.Store) {
+func ratingUpsert(ctx context.Context, t *testing.T, s store) {
 	if err := s.SaveRating(ctx, rating("U1", 3, "too easy for seniors")); err != nil {
 		t.Fatalf("SaveRating: %v", err)
 	}
@@ -191,7 +198,7 @@ func ratingUpsert(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func feedbackAggregates(ctx context.Context, t *testing.T, s handlers.Store) {
+func feedbackAggregates(ctx context.Context, t *testing.T, s store) {
 	at := func(v handlers.Vote, question, channel, ts string) handlers.Vote {
 		v.QuestionID, v.ChannelID, v.MessageTS = question, channel, ts
 		return v
@@ -236,14 +243,14 @@ func feedbackAggregates(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func feedbackEmpty(ctx context.Context, t *testing.T, s handlers.Store) {
+func feedbackEmpty(ctx context.Context, t *testing.T, s store) {
 	saveVote(ctx, t, s, vote("U1", 1))
 	if got := feedbackOf(ctx, t, s, "T-none"); len(got) != 0 {
 		t.Errorf("Feedback(T-none) = %+v, want none", got)
 	}
 }
 
-func addQuestion(ctx context.Context, t *testing.T, s handlers.Store, teamID, text string) handlers.TeamQuestion {
+func addQuestion(ctx context.Context, t *testing.T, s store, teamID, text string) handlers.TeamQuestion {
 	t.Helper()
 	q, err := s.AddTeamQuestion(ctx, handlers.TeamQuestion{
 		TeamID:    teamID,
@@ -258,7 +265,7 @@ func addQuestion(ctx context.Context, t *testing.T, s handlers.Store, teamID, te
 	return q
 }
 
-func listQuestions(ctx context.Context, t *testing.T, s handlers.Store, teamID string) []handlers.TeamQuestion {
+func listQuestions(ctx context.Context, t *testing.T, s store, teamID string) []handlers.TeamQuestion {
 	t.Helper()
 	qs, err := s.TeamQuestions(ctx, teamID)
 	if err != nil {
@@ -275,7 +282,7 @@ func ids(qs []handlers.TeamQuestion) []string {
 	return out
 }
 
-func teamQuestions(ctx context.Context, t *testing.T, s handlers.Store) {
+func teamQuestions(ctx context.Context, t *testing.T, s store) {
 	before := time.Now().Add(-time.Minute)
 	first := addQuestion(ctx, t, s, "T1", "How would you shard a write-heavy table?")
 	second := addQuestion(ctx, t, s, "T1", "Tell me about a rollback you led.")
@@ -315,7 +322,7 @@ func teamQuestions(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func teamQuestionOtherTeam(ctx context.Context, t *testing.T, s handlers.Store) {
+func teamQuestionOtherTeam(ctx context.Context, t *testing.T, s store) {
 	mine := addQuestion(ctx, t, s, "T1", "Design a rate limiter.")
 	if err := s.RemoveTeamQuestion(ctx, "T2", mine.ID); !errors.Is(err, handlers.ErrNotFound) {
 		t.Errorf("T2 removing T1's %s = %v, want ErrNotFound", mine.ID, err)
@@ -328,7 +335,7 @@ func teamQuestionOtherTeam(ctx context.Context, t *testing.T, s handlers.Store) 
 	}
 }
 
-func teamQuestionUnknownIDs(ctx context.Context, t *testing.T, s handlers.Store) {
+func teamQuestionUnknownIDs(ctx context.Context, t *testing.T, s store) {
 	addQuestion(ctx, t, s, "T1", "Explain idempotency keys.") // team-1 exists
 	for _, id := range []string{
 		"team-2", "team-999", "team-9223372036854775807", "team-99999999999999999999",
@@ -344,7 +351,7 @@ func teamQuestionUnknownIDs(ctx context.Context, t *testing.T, s handlers.Store)
 	}
 }
 
-func teamQuestionIDsNotReused(ctx context.Context, t *testing.T, s handlers.Store) {
+func teamQuestionIDsNotReused(ctx context.Context, t *testing.T, s store) {
 	a := addQuestion(ctx, t, s, "T1", "Question A")
 	b := addQuestion(ctx, t, s, "T2", "Question B") // ids are numbered across teams
 	if err := s.RemoveTeamQuestion(ctx, "T2", b.ID); err != nil {
@@ -356,7 +363,7 @@ func teamQuestionIDsNotReused(ctx context.Context, t *testing.T, s handlers.Stor
 	}
 }
 
-func postCounts(ctx context.Context, t *testing.T, s handlers.Store) {
+func postCounts(ctx context.Context, t *testing.T, s store) {
 	record := func(team, channel, question, ts, source string) {
 		t.Helper()
 		p := handlers.Post{TeamID: team, ChannelID: channel, QuestionID: question, MessageTS: ts, Source: source}
@@ -404,7 +411,7 @@ func hostileTexts() map[string]string {
 	}
 }
 
-func hostileTextAccepted(ctx context.Context, t *testing.T, s handlers.Store) {
+func hostileTextAccepted(ctx context.Context, t *testing.T, s store) {
 	for name, text := range hostileTexts() {
 		q := addQuestion(ctx, t, s, "T1", text)
 		if q.Text != text {
@@ -432,7 +439,7 @@ func hostileTextAccepted(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func limitsRefused(ctx context.Context, t *testing.T, s handlers.Store) {
+func limitsRefused(ctx context.Context, t *testing.T, s store) {
 	tenKB := strings.Repeat("x", 10*1024)
 	cases := []struct {
 		name    string
@@ -491,7 +498,7 @@ func limitsRefused(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func invalidRecordsRefused(ctx context.Context, t *testing.T, s handlers.Store) {
+func invalidRecordsRefused(ctx context.Context, t *testing.T, s store) {
 	noTeam := vote("U1", 1)
 	noTeam.TeamID = ""
 	noMessage := rating("U1", 3, "")
@@ -526,7 +533,7 @@ func invalidRecordsRefused(ctx context.Context, t *testing.T, s handlers.Store) 
 	}
 }
 
-func concurrentVotes(ctx context.Context, t *testing.T, s handlers.Store) {
+func concurrentVotes(ctx context.Context, t *testing.T, s store) {
 	const clicks = 20
 	start := make(chan struct{})
 	errs := make(chan error, clicks)
@@ -556,7 +563,7 @@ func concurrentVotes(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func cancelledContext(ctx context.Context, t *testing.T, s handlers.Store) {
+func cancelledContext(ctx context.Context, t *testing.T, s store) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	calls := map[string]func() error{
@@ -592,7 +599,7 @@ func TestLimitErrorText(t *testing.T) {
 
 // teamQuestionsUnique: a team has each question once (case and spacing
 // ignored); a removed one may be added again.
-func teamQuestionsUnique(ctx context.Context, t *testing.T, s handlers.Store) {
+func teamQuestionsUnique(ctx context.Context, t *testing.T, s store) {
 	q := addQuestion(ctx, t, s, "T1", "How would you shard a write-heavy table?")
 	dup := handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: "  how would you SHARD a   write-heavy table?", CreatedBy: "U-admin"}
 	if _, err := s.AddTeamQuestion(ctx, dup); !errors.Is(err, handlers.ErrConflict) {
@@ -611,7 +618,7 @@ func teamQuestionsUnique(ctx context.Context, t *testing.T, s handlers.Store) {
 	}
 }
 
-func teamQuestionsImport(ctx context.Context, t *testing.T, s handlers.Store) {
+func teamQuestionsImport(ctx context.Context, t *testing.T, s store) {
 	bankRows := func() []handlers.TeamQuestion {
 		return []handlers.TeamQuestion{
 			{Role: "senior-backend", Category: "technical", Text: "How do you size a connection pool?", Guidance: []string{"Little's law", "pool per instance × instances ≤ max_connections"}, FollowUps: []string{"What happens at the limit?"}, CreatedBy: "import"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/questions"
@@ -17,33 +18,24 @@ const MaxQuestionText = 500
 
 var teamIDPattern = regexp.MustCompile(`^team-[1-9][0-9]{0,17}$`)
 
-// isAdmin says whether user may change the team's questions and schedules:
-// listed in INTERVIEWBOT_ADMINS, or a workspace admin or owner.
-func (c *Commands) isAdmin(ctx context.Context, userID string) (bool, error) {
-	if c.admins[userID] {
-		return true, nil
-	}
-	u, err := c.slack.User(ctx, userID)
-	if err != nil {
-		return false, fmt.Errorf("look up user %s: %w", userID, err)
-	}
-	return (u.IsAdmin || u.IsOwner) && !u.Deleted, nil
+// teamBankStore keeps the questions a team adds to the built-in bank.
+type teamBankStore interface {
+	AddTeamQuestion(ctx context.Context, q TeamQuestion) (TeamQuestion, error)
+	// RemoveTeamQuestion returns ErrNotFound when the team has no such question.
+	RemoveTeamQuestion(ctx context.Context, teamID, id string) error
 }
 
-// requireAdmin returns a refusal reply when the user is not an admin.
-func (c *Commands) requireAdmin(ctx context.Context, userID, what string) (Reply, bool, error) {
-	ok, err := c.isAdmin(ctx, userID)
-	if err != nil {
-		return failure("I couldn't check whether you are an admin, so I didn't " + what + ". Please try again in a minute."), false, err
-	}
-	if !ok {
-		return reply(textMessage("Only admins can " + what + ": workspace admins and owners, and the users listed in INTERVIEWBOT_ADMINS. Ask one of them.")), false, nil
-	}
-	return Reply{}, true, nil
+// teamBank lets admins add questions of their own to the bank, and remove
+// them.
+type teamBank struct {
+	catalog
+	store  teamBankStore
+	admins admins
+	now    func() time.Time
 }
 
-func (c *Commands) add(ctx context.Context, s Slash, cmd Command) (Reply, error) {
-	if r, ok, err := c.requireAdmin(ctx, s.UserID, "add questions"); !ok {
+func (b *teamBank) add(ctx context.Context, s Slash, cmd Command) (Reply, error) {
+	if r, ok, err := b.admins.require(ctx, s.UserID, "add questions"); !ok {
 		return r, err
 	}
 	text := strings.TrimSpace(cmd.Text)
@@ -53,7 +45,7 @@ func (c *Commands) add(ctx context.Context, s Slash, cmd Command) (Reply, error)
 	case n > MaxQuestionText:
 		return reply(textMessage(fmt.Sprintf("A question can be at most %d characters; this one has %d. Please shorten it.", MaxQuestionText, n))), nil
 	}
-	p, err := c.pool(ctx, s.TeamID, cmd.Role, cmd.Category)
+	p, err := b.pool(ctx, s.TeamID, cmd.Role, cmd.Category)
 	if err != nil {
 		return failure("The question was NOT added: " + notSaved), err
 	}
@@ -62,9 +54,9 @@ func (c *Commands) add(ctx context.Context, s Slash, cmd Command) (Reply, error)
 			return reply(textMessage(fmt.Sprintf("*%s — %s* already has that question (`%s`).", cmd.Role.Title, cmd.Category.Title, q.ID))), nil
 		}
 	}
-	tq, err := c.store.AddTeamQuestion(ctx, TeamQuestion{
+	tq, err := b.store.AddTeamQuestion(ctx, TeamQuestion{
 		TeamID: s.TeamID, Role: cmd.Role.Slug, Category: cmd.Category.Slug,
-		Text: text, CreatedBy: s.UserID, CreatedAt: c.now(),
+		Text: text, CreatedBy: s.UserID, CreatedAt: b.now(),
 	})
 	if errors.Is(err, ErrConflict) {
 		// Added meanwhile, by another admin or replica.
@@ -77,17 +69,17 @@ func (c *Commands) add(ctx context.Context, s Slash, cmd Command) (Reply, error)
 		tq.ID, cmd.Role.Title, cmd.Category.Title, Escape(text), tq.ID))), nil
 }
 
-func (c *Commands) remove(ctx context.Context, s Slash, id string) (Reply, error) {
-	if _, ok := c.bank.Question(questions.ID(id)); ok {
+func (b *teamBank) remove(ctx context.Context, s Slash, id string) (Reply, error) {
+	if _, ok := b.bank.Question(questions.ID(id)); ok {
 		return reply(textMessage(fmt.Sprintf("`%s` is a built-in question and can't be removed; only team questions (ids like `team-12`) can.", id))), nil
 	}
 	if !teamIDPattern.MatchString(id) {
 		return reply(textMessage(fmt.Sprintf("`%s` is not a question id. Team question ids look like `team-12`; lists show them.", clip(id, 40)))), nil
 	}
-	if r, ok, err := c.requireAdmin(ctx, s.UserID, "remove questions"); !ok {
+	if r, ok, err := b.admins.require(ctx, s.UserID, "remove questions"); !ok {
 		return r, err
 	}
-	err := c.store.RemoveTeamQuestion(ctx, s.TeamID, id)
+	err := b.store.RemoveTeamQuestion(ctx, s.TeamID, id)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return reply(textMessage(fmt.Sprintf("There is no team question `%s` in this workspace.", id))), nil

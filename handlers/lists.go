@@ -7,36 +7,42 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/interviewbot/interviewbot/questions"
 	"github.com/slack-go/slack"
 )
 
+// listSlack is what browsing needs from Slack: sharing a list in the
+// channel, through the response_url or, without one, as a post.
+type listSlack interface {
+	Respond(ctx context.Context, responseURL string, m Message) error
+	PostMessage(ctx context.Context, m Message) (ts string, err error)
+}
+
+// lists answers the read-only browsing of the bank: roles, role cards,
+// question lists with their paging and share buttons, and guidance. It
+// needs no store of its own: team questions come through the catalog.
+type lists struct {
+	catalog
+	slack listSlack
+	// rendered holds built-in-only lists by "role/category/page"; they
+	// depend on nothing but the bank, which never changes.
+	rendered sync.Map
+}
+
 // teamNote tells the user that team questions are missing from an answer
 // because the store failed.
 const teamNote = "⚠️ Team questions can't be shown right now; these are the built-in ones."
 
-// counter counts a category's questions, team questions included when the
-// store answers.
-func (c *Commands) counter(ctx context.Context, teamID string) (func(*questions.Role, *questions.Category) int, error) {
-	tqs, err := c.teamQuestions(ctx, teamID)
-	extra := map[string]int{}
-	for _, tq := range tqs {
-		extra[tq.Role+"/"+tq.Category]++
-	}
-	return func(r *questions.Role, cat *questions.Category) int {
-		return len(cat.Questions) + extra[r.Slug+"/"+cat.Slug]
-	}, err
-}
-
-func (c *Commands) roles(ctx context.Context, s Slash) (Reply, error) {
-	count, err := c.counter(ctx, s.TeamID)
-	m := renderRoles(c.bank, count)
+func (l *lists) roles(ctx context.Context, s Slash) (Reply, error) {
+	count, err := l.counter(ctx, s.TeamID)
+	m := renderRoles(l.bank, count)
 	return withNote(m, err), err
 }
 
-func (c *Commands) roleCard(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
-	count, err := c.counter(ctx, s.TeamID)
+func (l *lists) roleCard(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
+	count, err := l.counter(ctx, s.TeamID)
 	m := renderRoleCard(r, func(cat *questions.Category) int { return count(r, cat) })
 	return withNote(m, err), err
 }
@@ -50,17 +56,17 @@ func withNote(m *Message, err error) Reply {
 	return reply(m)
 }
 
-func (c *Commands) list(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category, page int) (Reply, error) {
-	p, err := c.pool(ctx, teamID, r, cat)
+func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category, page int) (Reply, error) {
+	p, err := l.pool(ctx, teamID, r, cat)
 	note := ""
 	if err != nil {
 		note = teamNote
 	}
 	if note == "" && len(p.questions) == len(cat.Questions) {
 		key := r.Slug + "/" + cat.Slug + "/" + strconv.Itoa(page)
-		m, ok := c.lists.Load(key)
+		m, ok := l.rendered.Load(key)
 		if !ok {
-			m, _ = c.lists.LoadOrStore(key, renderList(p, page, "", ""))
+			m, _ = l.rendered.LoadOrStore(key, renderList(p, page, "", ""))
 		}
 		cp := *m.(*Message)
 		cp.Blocks = slices.Clip(cp.Blocks) // an append must not write into the shared array
@@ -70,12 +76,12 @@ func (c *Commands) list(ctx context.Context, teamID string, r *questions.Role, c
 }
 
 // parseListValue reads a list button's value, "role/category[/page]".
-func (c *Commands) parseListValue(v string) (*questions.Role, *questions.Category, int, bool) {
+func (l *lists) parseListValue(v string) (*questions.Role, *questions.Category, int, bool) {
 	parts := strings.Split(v, "/")
 	if len(parts) < 2 || len(parts) > 3 {
 		return nil, nil, 0, false
 	}
-	r, ok := c.bank.Role(parts[0])
+	r, ok := l.bank.Role(parts[0])
 	if !ok {
 		return nil, nil, 0, false
 	}
@@ -100,19 +106,19 @@ func staleButton() Reply {
 	return reply(textMessage("That button refers to something I no longer have; run the command again."))
 }
 
-func (c *Commands) showCategory(ctx context.Context, a Action) (Reply, error) {
-	r, cat, page, ok := c.parseListValue(a.Value)
+func (l *lists) showCategory(ctx context.Context, a Action) (Reply, error) {
+	r, cat, page, ok := l.parseListValue(a.Value)
 	if !ok {
 		return staleButton(), nil
 	}
-	rep, err := c.list(ctx, a.TeamID, r, cat, page)
+	rep, err := l.list(ctx, a.TeamID, r, cat, page)
 	// Paging replaces the list in place; a role card's button adds a list.
 	rep.Message.ReplaceOriginal = strings.Count(a.ActionID, ":") == 2
 	return rep, err
 }
 
-func (c *Commands) showGuidance(ctx context.Context, a Action) (Reply, error) {
-	q, err := c.question(ctx, a.TeamID, a.Value)
+func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
+	q, err := l.question(ctx, a.TeamID, a.Value)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return staleButton(), nil
@@ -132,21 +138,21 @@ func (c *Commands) showGuidance(ctx context.Context, a Action) (Reply, error) {
 // in_channel, which works in any channel where the command does, without
 // inviting the bot; chat.postMessage is the fallback when there is no
 // response_url.
-func (c *Commands) shareList(ctx context.Context, a Action) (Reply, error) {
-	r, cat, page, ok := c.parseListValue(a.Value)
+func (l *lists) shareList(ctx context.Context, a Action) (Reply, error) {
+	r, cat, page, ok := l.parseListValue(a.Value)
 	if !ok {
 		return staleButton(), nil
 	}
-	p, err := c.pool(ctx, a.TeamID, r, cat)
+	p, err := l.pool(ctx, a.TeamID, r, cat)
 	if err != nil {
 		return failure("I couldn't read the team's questions just now, so nothing was shared. Please try again in a minute."), err
 	}
 	m := renderList(p, page, a.UserID, "")
 	if a.ResponseURL != "" {
-		err = c.slack.Respond(ctx, a.ResponseURL, *m)
+		err = l.slack.Respond(ctx, a.ResponseURL, *m)
 	} else {
 		m.Channel = a.ChannelID
-		_, err = c.slack.PostMessage(ctx, *m)
+		_, err = l.slack.PostMessage(ctx, *m)
 	}
 	if err != nil {
 		return failure("I couldn't share the list in this channel. " + postFailureHint(err)), fmt.Errorf("share list: %w", err)
