@@ -464,25 +464,10 @@ type viewErrors struct {
 }
 
 func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+	values, selected, typed := viewState(ic.View.State)
 	sub := handlers.Submission{
 		TeamID: ic.Team.ID, UserID: ic.User.ID, CallbackID: ic.View.CallbackID,
-		PrivateMetadata: ic.View.PrivateMetadata, Values: map[string]map[string]string{},
-	}
-	var typed []string // what the user wrote, in case the modal closes on it
-	if ic.View.State != nil {
-		for blockID, actions := range ic.View.State.Values {
-			sub.Values[blockID] = map[string]string{}
-			for actionID, v := range actions {
-				value := v.Value
-				if v.SelectedOption.Value != "" {
-					value = v.SelectedOption.Value
-				}
-				sub.Values[blockID][actionID] = value
-				if v.Type == "plain_text_input" && strings.TrimSpace(v.Value) != "" {
-					typed = append(typed, v.Value)
-				}
-			}
-		}
+		PrivateMetadata: ic.View.PrivateMetadata, Values: values, Selected: selected,
 	}
 	res := s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
 	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))

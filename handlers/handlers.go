@@ -54,9 +54,16 @@ type Submission struct {
 	UserID          string
 	CallbackID      string
 	PrivateMetadata string
-	// Values maps block_id → action_id → the submitted value (the text of a
-	// text input, the value of a selected option).
+	// Values maps block_id → action_id → the submitted value: the text of a
+	// text input, the value of a selected option, a date (YYYY-MM-DD), a
+	// time (HH:MM), a datetimepicker's Unix seconds in decimal, a selected
+	// user or conversation id.
 	Values map[string]map[string]string
+	// Selected maps block_id → action_id → the values of an input that
+	// holds several (checkboxes' option values, multi_users_select's user
+	// ids, multi_static_select's option values), in Slack's order. An
+	// input left empty has an entry with no values.
+	Selected map[string]map[string][]string
 }
 
 // Message is a message the bot sends: the answer to a command, a channel
