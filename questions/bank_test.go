@@ -19,8 +19,9 @@ func builtin(t testing.TB) *Bank {
 	return b
 }
 
-// The counts are those of the seed page (see the product's question-bank.md):
-// a bank edit that drops or splits a question must fail here.
+// The counts are those of the seed page (see the product's question-bank.md),
+// plus senior-backend's system-design and leadership categories, which are
+// ours: a bank edit that drops or splits a question must fail here.
 func TestBuiltinCounts(t *testing.T) {
 	b := builtin(t)
 	tests := []struct {
@@ -30,6 +31,8 @@ func TestBuiltinCounts(t *testing.T) {
 		{"senior-backend", "technical", 25},
 		{"senior-backend", "behavioral", 25},
 		{"senior-backend", "problem-solving", 1},
+		{"senior-backend", "system-design", 22},
+		{"senior-backend", "leadership", 17},
 		{"business-analyst", "fundamentals", 10},
 		{"business-analyst", "requirements", 21},
 		{"business-analyst", "process-modeling", 12},
@@ -58,13 +61,13 @@ func TestBuiltinCounts(t *testing.T) {
 	if want := []string{"business-analyst", "senior-backend"}; !slices.Equal(slugs, want) {
 		t.Errorf("roles = %q, want %q", slugs, want)
 	}
-	for slug, want := range map[string]int{"senior-backend": 51, "business-analyst": 45} {
+	for slug, want := range map[string]int{"senior-backend": 90, "business-analyst": 45} {
 		if r, _ := b.Role(slug); r.Count() != want {
 			t.Errorf("%s: Count() = %d, want %d", slug, r.Count(), want)
 		}
 	}
-	if got := len(b.Questions()); got != 96 {
-		t.Errorf("len(Questions()) = %d, want 96", got)
+	if got := len(b.Questions()); got != 135 {
+		t.Errorf("len(Questions()) = %d, want 135", got)
 	}
 }
 
@@ -115,6 +118,8 @@ func TestBuiltinIDsFollowOrder(t *testing.T) {
 		"senior-backend/technical":          "sbe-t",
 		"senior-backend/behavioral":         "sbe-b",
 		"senior-backend/problem-solving":    "sbe-p",
+		"senior-backend/system-design":      "sbe-s",
+		"senior-backend/leadership":         "sbe-l",
 		"business-analyst/fundamentals":     "ba-f",
 		"business-analyst/requirements":     "ba-r",
 		"business-analyst/process-modeling": "ba-p",

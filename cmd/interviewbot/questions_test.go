@@ -30,7 +30,7 @@ func cli(t *testing.T, dsn string, args ...string) (string, error) {
 func TestQuestionsLintCommand(t *testing.T) {
 	t.Parallel()
 	out, err := cli(t, "", "lint")
-	if err != nil || !strings.Contains(out, "question bank ok: 96 questions") {
+	if err != nil || !strings.Contains(out, "question bank ok: 135 questions") {
 		t.Errorf("questions lint: %v\n%s", err, out)
 	}
 }
