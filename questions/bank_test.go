@@ -541,3 +541,56 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadCategoryNote(t *testing.T) {
+	const head = "role: r\ntitle: R\n\ncategory: c\ntitle: C\n"
+	const question = "\nid: r-1\nq: What is a question?\ndifficulty: 1\n"
+	tests := []struct {
+		name, bank string
+		want       string // the note, or an error it must contain
+		wantErr    bool
+	}{
+		{"note", head + "note: One real story, told with STAR.\n" + question, "One real story, told with STAR.", false},
+		{"no note", head + question, "", false},
+		{"two notes", head + "note: First.\nnote: Second.\n" + question, `bank.txt:7: duplicate key "note" (first on line 6)`, true},
+		{"too long", head + "note: " + strings.Repeat("x", maxLine+1) + "\n" + question, "bank.txt:6: note is 501 characters long; the limit is 500", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Load(fstest.MapFS{"bank.txt": {Data: []byte(tt.bank)}}, "bank.txt")
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("Load error = %v, want it to contain %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			r, _ := b.Role("r")
+			if got := r.Categories[0].Note; got != tt.want {
+				t.Errorf("Note = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The behavioral category says once, in its note, that every answer is one
+// real story told with STAR; its covers lines spend themselves on what sets
+// a senior answer apart instead of repeating that.
+func TestBuiltinBehavioralBoilerplateInNote(t *testing.T) {
+	b := builtin(t)
+	sbe, _ := b.Role("senior-backend")
+	beh, _ := sbe.Category("behavioral")
+	if !strings.Contains(beh.Note, "STAR") {
+		t.Errorf("behavioral note = %q, want it to say answers are told with STAR", beh.Note)
+	}
+	for _, q := range beh.Questions {
+		for _, g := range q.Guidance {
+			l := strings.ToLower(g)
+			if strings.Contains(g, "STAR") || strings.Contains(l, "what they learned") || strings.Contains(l, "what they learnt") {
+				t.Errorf("%s repeats the category note: %q", q.ID, g)
+			}
+		}
+	}
+}
