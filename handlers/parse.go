@@ -100,10 +100,6 @@ var subcommands = []string{"help", "roles", "practice", "kit", "daily", "feedbac
 // command text well below this.
 const MaxCommandText = 4000
 
-// MaxKitQuestions bounds a kit: one parent and its replies stay readable,
-// and a panel can't get through more in one interview anyway.
-const MaxKitQuestions = 20
-
 // Parse turns the text after /interview into a Command. It never fails:
 // anything it does not understand becomes KindInvalid with a Problem that
 // says what and suggests the nearest role, category or subcommand.
@@ -380,9 +376,9 @@ func (p parser) daily() Command {
 			if i+1 == len(p.words) {
 				return invalid("`at` needs a time like `09:30` (24-hour clock).")
 			}
-			h, m, err := ParseClock(p.lower[i+1])
-			if err != nil {
-				return invalid("%s", err.Error())
+			h, m, problem := parseClock(p.lower[i+1])
+			if problem != "" {
+				return invalid("%s", problem)
 			}
 			cmd.Daily.HasTime, cmd.Daily.Hour, cmd.Daily.Minute = true, h, m
 			i += 2
@@ -393,9 +389,9 @@ func (p parser) daily() Command {
 			if i+1 == len(p.words) {
 				return invalid("`tz` needs a time zone like `Europe/Berlin` or `America/New_York`.")
 			}
-			zone, err := ParseZone(p.words[i+1])
-			if err != nil {
-				return invalid("%s", err.Error())
+			zone, problem := parseZone(p.words[i+1])
+			if problem != "" {
+				return invalid("%s", problem)
 			}
 			cmd.Daily.Zone = zone
 			i += 2
@@ -415,31 +411,31 @@ func (p parser) daily() Command {
 	return cmd
 }
 
-// ParseClock reads a 24-hour "HH:MM" (or "H:MM"). Its error is a sentence
-// for the user.
-func ParseClock(s string) (hour, minute int, err error) {
+// parseClock reads a 24-hour "HH:MM" (or "H:MM"). problem, when not "",
+// is a sentence for the user, like Command.Problem.
+func parseClock(s string) (hour, minute int, problem string) {
 	hs, ms, ok := strings.Cut(s, ":")
 	h, errH := strconv.Atoi(hs)
 	m, errM := strconv.Atoi(ms)
 	if !ok || errH != nil || errM != nil || len(hs) < 1 || len(hs) > 2 || len(ms) != 2 || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, 0, fmt.Errorf("`%s` is not a time I understand; use the 24-hour clock, like `09:00` or `17:30`.", clip(s, 20))
+		return 0, 0, fmt.Sprintf("`%s` is not a time I understand; use the 24-hour clock, like `09:00` or `17:30`.", clip(s, 20))
 	}
-	return h, m, nil
+	return h, m, ""
 }
 
-// ParseZone checks an IANA zone name such as Europe/Berlin and returns its
-// canonical spelling. Its error is a sentence for the user.
-func ParseZone(s string) (string, error) {
+// parseZone checks an IANA zone name such as Europe/Berlin and returns its
+// canonical spelling. problem, when not "", is a sentence for the user.
+func parseZone(s string) (zone, problem string) {
 	if s == "" || len(s) > 64 || strings.Contains(s, "..") || strings.HasPrefix(s, "/") || strings.EqualFold(s, "local") {
-		return "", fmt.Errorf("`%s` is not a time zone I know; use an IANA name like `Europe/Berlin`, `America/New_York` or `UTC`.", clip(s, 40))
+		return "", fmt.Sprintf("`%s` is not a time zone I know; use an IANA name like `Europe/Berlin`, `America/New_York` or `UTC`.", clip(s, 40))
 	}
 	if strings.EqualFold(s, "utc") {
-		return "UTC", nil
+		return "UTC", ""
 	}
 	if _, err := time.LoadLocation(s); err != nil {
-		return "", fmt.Errorf("`%s` is not a time zone I know; use an IANA name like `Europe/Berlin`, `America/New_York` or `UTC` (names are case-sensitive).", clip(s, 40))
+		return "", fmt.Sprintf("`%s` is not a time zone I know; use an IANA name like `Europe/Berlin`, `America/New_York` or `UTC` (names are case-sensitive).", clip(s, 40))
 	}
-	return s, nil
+	return s, ""
 }
 
 func (p parser) add() Command {
