@@ -13,9 +13,6 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// MaxNotes is the longest feedback note, as the contract says.
-const MaxNotes = 3000
-
 // notSaved is what a user hears when the store failed: the one thing they
 // must know is that their input is not kept.
 const notSaved = "I can't reach my database right now. Please try again in a minute."
@@ -118,7 +115,7 @@ func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewReque
 		Close:           plain("Cancel"),
 		PrivateMetadata: meta,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(">" + Escape(truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
+			section(">" + Escape(Truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
 			rating,
 			notes,
 		}},
@@ -129,7 +126,7 @@ func (f *feedback) submitFeedback(ctx context.Context, s Submission) (Reply, err
 	var meta feedbackMeta
 	if err := json.Unmarshal([]byte(s.PrivateMetadata), &meta); err != nil || meta.Question == "" {
 		return Reply{Errors: map[string]string{blockRating: "This form has expired; close it and click 📝 Feedback again."}},
-			fmt.Errorf("feedback submission with bad metadata %q: %v", truncate(s.PrivateMetadata, 100), err)
+			fmt.Errorf("feedback submission with bad metadata %q: %v", Truncate(s.PrivateMetadata, 100), err)
 	}
 	stars, err := strconv.Atoi(s.Values[blockRating][actionRating])
 	if err != nil || stars < 1 || stars > 5 {

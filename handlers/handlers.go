@@ -1,8 +1,10 @@
 // Package handlers is the product: it parses /interview commands, applies the
 // rules (rotation, feedback, kits, daily schedules, admin checks) and renders
-// Block Kit messages. It talks to Slack and to storage only through the small
-// interfaces declared here, so it builds and tests without a transport or a
-// database driver.
+// Block Kit messages. Commands routes each command, click and modal to one
+// capability (lists, practice, kits, daily, feedback, team bank), which
+// talks to Slack and to storage only through the small interfaces it
+// declares next to itself, so the package builds and tests without a
+// transport or a database driver.
 package handlers
 
 import (

@@ -75,6 +75,34 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 	return reply(renderList(p, page, "", note)), err
 }
 
+// A list's place travels in its buttons. The value of share_list and
+// show_category buttons is "role/category/page"; a role card's category
+// button leaves the page out (page 1). The action_id of a paging button is
+// "show_category:<category>:<page>" and a role card's
+// "show_category:<category>", unique within their blocks; a paging click
+// replaces the list it came from. The writers and readers of both are
+// here, together.
+
+// categoryButton is a role card's button that opens a category's list.
+func categoryButton(r *questions.Role, cat *questions.Category, label string) *slack.ButtonBlockElement {
+	return button(ActionShowCategory+":"+cat.Slug, r.Slug+"/"+cat.Slug, label)
+}
+
+// pageButton shows page of a list in place of the page on screen.
+func pageButton(r *questions.Role, cat *questions.Category, page int, label string) *slack.ButtonBlockElement {
+	return button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, cat.Slug, page), listValue(r, cat, page), label)
+}
+
+// listValue is the value of a list's share and paging buttons.
+func listValue(r *questions.Role, cat *questions.Category, page int) string {
+	return fmt.Sprintf("%s/%s/%d", r.Slug, cat.Slug, page)
+}
+
+// isPageButton tells a paging button's action_id from a role card's.
+func isPageButton(actionID string) bool {
+	return strings.Count(actionID, ":") == 2
+}
+
 // parseListValue reads a list button's value, "role/category[/page]".
 func (l *lists) parseListValue(v string) (*questions.Role, *questions.Category, int, bool) {
 	parts := strings.Split(v, "/")
@@ -113,7 +141,7 @@ func (l *lists) showCategory(ctx context.Context, a Action) (Reply, error) {
 	}
 	rep, err := l.list(ctx, a.TeamID, r, cat, page)
 	// Paging replaces the list in place; a role card's button adds a list.
-	rep.Message.ReplaceOriginal = strings.Count(a.ActionID, ":") == 2
+	rep.Message.ReplaceOriginal = isPageButton(a.ActionID)
 	return rep, err
 }
 

@@ -45,23 +45,25 @@ func plain(s string) *slack.TextBlockObject {
 }
 
 func section(s string) *slack.SectionBlock {
-	return slack.NewSectionBlock(mrkdwn(truncate(s, maxSectionText)), nil, nil)
+	return slack.NewSectionBlock(mrkdwn(Truncate(s, maxSectionText)), nil, nil)
 }
 
 func header(s string) *slack.HeaderBlock {
-	return slack.NewHeaderBlock(plain(truncate(s, maxHeaderText)))
+	return slack.NewHeaderBlock(plain(Truncate(s, maxHeaderText)))
 }
 
 func contextBlock(s string) *slack.ContextBlock {
-	return slack.NewContextBlock("", mrkdwn(truncate(s, maxSectionText)))
+	return slack.NewContextBlock("", mrkdwn(Truncate(s, maxSectionText)))
 }
 
 func button(actionID, value, label string) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(actionID, value, plain(truncate(label, maxButtonText)))
+	return slack.NewButtonBlockElement(actionID, value, plain(Truncate(label, maxButtonText)))
 }
 
-// truncate cuts s to at most n runes, marking the cut with "…".
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n runes (characters, as Slack counts its
+// limits), marking the cut with "…". It is the one place text is shortened,
+// so a cut never splits a character.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s // n bytes hold at most n runes
 	}
@@ -80,7 +82,7 @@ func truncate(s string, n int) string {
 
 // textMessage is a message of one section: answers, confirmations, errors.
 func textMessage(text string) *Message {
-	return &Message{Text: truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
+	return &Message{Text: Truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
 }
 
 // pool is the questions of one role category for one team: the built-in ones
@@ -131,7 +133,7 @@ func renderRoleCard(r *questions.Role, counts func(*questions.Category) int) *Me
 		n := counts(c)
 		parts[i] = fmt.Sprintf("%s: %d", c.Title, n)
 		if len(buttons) < maxActionsElements {
-			buttons = append(buttons, button(ActionShowCategory+":"+c.Slug, r.Slug+"/"+c.Slug, fmt.Sprintf("%s (%d)", c.Title, n)))
+			buttons = append(buttons, categoryButton(r, c, fmt.Sprintf("%s (%d)", c.Title, n)))
 		}
 	}
 	blocks = append(blocks, section("*Questions*  "+Escape(strings.Join(parts, " · "))))
@@ -203,10 +205,6 @@ func questionLine(i int, q questions.Question) string {
 	return line
 }
 
-func isTeamQuestion(id questions.ID) bool {
-	return strings.HasPrefix(string(id), "team-")
-}
-
 // renderList renders page (1-based) of a pool's question list. sharedBy is
 // the user who shared it in the channel, or "" for the private list with
 // its share button.
@@ -244,15 +242,12 @@ func renderList(p pool, page int, sharedBy string, note string) *Message {
 		blocks = append(blocks, contextBlock(strings.Join(ctx, " · ")))
 	}
 	if sharedBy == "" {
-		value := fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page)
-		buttons := []slack.BlockElement{button(ActionShareList, value, "Share in channel")}
+		buttons := []slack.BlockElement{button(ActionShareList, listValue(p.role, p.category, page), "Share in channel")}
 		if page > 1 {
-			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page-1),
-				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page-1), "◀ Previous"))
+			buttons = append(buttons, pageButton(p.role, p.category, page-1, "◀ Previous"))
 		}
 		if page < len(starts) {
-			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page+1),
-				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page+1), "Next ▶"))
+			buttons = append(buttons, pageButton(p.role, p.category, page+1, "Next ▶"))
 		}
 		if menu := guidanceMenu(p.questions[from:to], from); menu != nil {
 			buttons = append(buttons, menu)
@@ -270,7 +265,7 @@ func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement 
 		if len(q.Guidance) == 0 || len(opts) == maxOptions {
 			continue
 		}
-		label := truncate(fmt.Sprintf("%d. %s", first+i+1, q.Text), maxOptionText)
+		label := Truncate(fmt.Sprintf("%d. %s", first+i+1, q.Text), maxOptionText)
 		opts = append(opts, slack.NewOptionBlockObject(string(q.ID), plain(label), nil))
 	}
 	if len(opts) == 0 {
@@ -293,7 +288,7 @@ func chunkSections(items []string, sep string) []slack.Block {
 		}
 	}
 	for _, it := range items {
-		it = truncate(it, maxSectionText)
+		it = Truncate(it, maxSectionText)
 		n := utf8.RuneCountInString(it)
 		if cur.Len() > 0 && runes+len(sep)+n > maxSectionText {
 			flush()
@@ -325,7 +320,7 @@ func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, 
 		buttons = append(buttons, button(ActionShowGuidance, id, "📖 Guidance"))
 	}
 	return Message{
-		Text: truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
+		Text: Truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
 		Blocks: []slack.Block{
 			section(text),
 			slack.NewActionBlock("feedback", buttons...),
@@ -407,7 +402,7 @@ func feedbackLines(fb []QuestionFeedback, text func(id string) string) string {
 		if f.Ratings > 0 {
 			stats += fmt.Sprintf(" · %.1f★ (%d)", float64(f.StarsSum)/float64(f.Ratings), f.Ratings)
 		}
-		lines[i] = fmt.Sprintf("• %s _(%s)_", Escape(truncate(text(f.QuestionID), 200)), stats)
+		lines[i] = fmt.Sprintf("• %s _(%s)_", Escape(Truncate(text(f.QuestionID), 200)), stats)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -458,7 +453,7 @@ func renderKitParent(r *questions.Role, k Kit) Message {
 	}
 	blocks := []slack.Block{header("📋 Interview kit · " + r.Title)}
 	if r.Summary != "" {
-		blocks = append(blocks, section(Escape(truncate(r.Summary, 600))))
+		blocks = append(blocks, section(Escape(Truncate(r.Summary, 600))))
 	}
 	blocks = append(blocks,
 		section(fmt.Sprintf("Asked by <@%s> · %s · *%s in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), questionCount(len(k.Items)))),

@@ -90,8 +90,8 @@ func worstPool(bank *questions.Bank, n int) pool {
 	tech, _ := sbe.Category("technical")
 	qs := append([]questions.Question(nil), tech.Questions...)
 	for i := range n {
-		text := strings.Repeat("<&>", MaxQuestionText/3) + "?!"
-		qs = append(qs, questions.Question{ID: questions.ID(fmt.Sprintf("team-%d", 100000000+i)), Text: text[:MaxQuestionText]})
+		text := strings.Repeat("<&>", questions.MaxText/3) + "?!"
+		qs = append(qs, questions.Question{ID: questions.ID(fmt.Sprintf("team-%d", 100000000+i)), Text: text[:questions.MaxText]})
 	}
 	return pool{role: sbe, category: tech, questions: qs}
 }

@@ -103,14 +103,27 @@ type Bank struct {
 	names     []string         // every role slug, alias and title, for suggestions
 }
 
-// Limits on bank content, in characters. Questions are posted to Slack and
-// read aloud in interviews; the limits keep any one of them from swamping a
-// message.
+// Limits on a question, in characters, wherever it comes from: the
+// built-in bank, a team's bank file or `/interview add`. Questions are
+// posted to Slack and read aloud in interviews; the limits keep any one of
+// them from swamping a message. The team_questions CHECK constraint in
+// storage/migrations mirrors MaxText; a storage test ties the two.
 const (
-	maxSlug      = 40   // ids, role and category slugs, themes
-	maxTitle     = 100  // titles and aliases
-	maxLine      = 500  // question text, each covers, follow-up, skill and note line
-	maxParagraph = 2500 // summary, responsibilities, key-skills
+	// MaxText bounds a question's text and each guidance (covers) and
+	// follow-up line.
+	MaxText = 500
+	// MaxGuidance and MaxFollowUps bound a team question's guidance; the
+	// built-in bank's lint keeps it to fewer.
+	MaxGuidance  = 8
+	MaxFollowUps = 5
+)
+
+// Limits on the rest of the bank's content, in characters.
+const (
+	maxSlug      = 40      // ids, role and category slugs, themes
+	maxTitle     = 100     // titles and aliases
+	maxLine      = MaxText // question text, each covers, follow-up, skill and note line
+	maxParagraph = 2500    // summary, responsibilities, key-skills
 )
 
 // maxErrors caps how many problems Load reports, so that loading a file that

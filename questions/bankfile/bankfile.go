@@ -22,17 +22,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Limits of a team question, the same as the built-in bank's so that any
-// question renders in one Slack section.
-const (
-	MaxText      = 500
-	MaxItem      = 500
-	MaxGuidance  = 8
-	MaxFollowUps = 5
-	// MaxRows bounds one file: a team bank is tens of questions, not
-	// thousands, and one import is one transaction.
-	MaxRows = 2000
-)
+// MaxRows bounds one file: a team bank is tens of questions, not
+// thousands, and one import is one transaction. Each question keeps to the
+// limits of package questions (MaxText, MaxGuidance, MaxFollowUps).
+const MaxRows = 2000
 
 // Format is a file format.
 type Format string
@@ -173,7 +166,7 @@ func readYAML(data []byte) ([]Row, error) {
 		return nil, fmt.Errorf("not valid YAML: %w", err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, errors.New("the file is empty; it must hold a list under questions:")
+		return nil, errors.New(`the file is empty; it must hold a list under the key "questions"`)
 	}
 	var f yamlFile
 	dec := doc.Content[0]
@@ -228,17 +221,17 @@ func validate(rows []Row, bank *questions.Bank) ([]Row, error) {
 			continue
 		}
 		r.Role, r.Category = role.Slug, cat.Slug
-		if msg := checkText("question", r.Text, MaxText); msg != "" {
+		if msg := checkText("question", r.Text, questions.MaxText); msg != "" {
 			bad(r, "%s", msg)
 			continue
 		}
-		if len(r.Guidance) > MaxGuidance || len(r.FollowUps) > MaxFollowUps {
-			bad(r, "at most %d guidance items and %d follow-ups", MaxGuidance, MaxFollowUps)
+		if len(r.Guidance) > questions.MaxGuidance || len(r.FollowUps) > questions.MaxFollowUps {
+			bad(r, "at most %d guidance items and %d follow-ups", questions.MaxGuidance, questions.MaxFollowUps)
 			continue
 		}
 		itemsOK := true
 		for _, item := range slices.Concat(r.Guidance, r.FollowUps) {
-			if msg := checkText("a guidance or follow-up item", item, MaxItem); msg != "" {
+			if msg := checkText("a guidance or follow-up item", item, questions.MaxText); msg != "" {
 				bad(r, "%s", msg)
 				itemsOK = false
 				break

@@ -36,7 +36,7 @@ func (s *Store) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (h
 }
 
 func (s *Store) addTeamQuestionLocked(q handlers.TeamQuestion) handlers.TeamQuestion {
-	q.ID = rules.TeamQuestionID(int64(len(s.questions) + 1))
+	q.ID = handlers.TeamQuestionID(int64(len(s.questions) + 1))
 	q.CreatedAt = stored(time.Time{})
 	q.Guidance, q.FollowUps = slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
 	s.questions = append(s.questions, teamQuestion{q: q})
@@ -91,7 +91,7 @@ func (s *Store) ImportTeamQuestions(ctx context.Context, teamID string, qs []han
 // handlers.ErrNotFound when the team has no such question: the id is another
 // team's, unknown, already removed or not a "team-<n>" id at all.
 func (s *Store) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
-	n, ok := rules.ParseTeamQuestionID(id)
+	n, ok := handlers.ParseTeamQuestionID(id)
 	if !ok {
 		return fmt.Errorf("remove team question %q: %w", id, handlers.ErrNotFound)
 	}
