@@ -58,6 +58,17 @@ func (c *teamCache) put(teamID string, qs []handlers.TeamQuestion, gen uint64) {
 	}
 }
 
+// version is the cache's generation and whether it listens: while it
+// does, every change to any team's questions moves the generation.
+func (c *teamCache) version() (uint64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen, c.live
+}
+
 func (c *teamCache) invalidate(teamID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/storage"
+	"github.com/interviewbot/interviewbot/storage/memstore"
 	"github.com/interviewbot/interviewbot/storage/storagetest"
 )
 
@@ -85,4 +86,94 @@ func TestTeamQuestionCache(t *testing.T) {
 	if again, _ := a.TeamQuestions(ctx, "T1"); again[0].Text == "mutated" {
 		t.Error("the cache handed out its own slice")
 	}
+}
+
+// TestTeamQuestionsVersion: the version handlers key their encoded answers
+// by moves after every change to a team's questions, through any replica,
+// and is trusted only while the cache listens for those changes.
+func TestTeamQuestionsVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	q := handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: "How do you size a pool?", CreatedBy: "U1"}
+
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		dsn := storagetest.NewDSN(t)
+		open := func() *storage.DB {
+			db, err := storage.Open(ctx, dsn, storagetest.Logger(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}
+		a, b := open(), open()
+		if _, ok := a.TeamQuestionsVersion("T1"); ok {
+			t.Fatal("version trusted with no cache listening")
+		}
+		a.CacheTeamQuestions(ctx)
+		// moved waits for a's version to be trusted and differ from old.
+		moved := func(old uint64, what string) uint64 {
+			t.Helper()
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				if v, ok := a.TeamQuestionsVersion("T1"); ok && v != old {
+					return v
+				}
+				if time.Now().After(deadline) {
+					t.Fatal(what)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		v := moved(0, "the version is never trusted while the cache listens")
+		added, err := b.AddTeamQuestion(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v = moved(v, "the version did not move after another replica added a question")
+		if qs, err := a.TeamQuestions(ctx, "T1"); err != nil || len(qs) != 1 {
+			t.Fatalf("at the new version the team has %d questions (%v), want 1", len(qs), err)
+		}
+		if err := b.RemoveTeamQuestion(ctx, "T1", added.ID); err != nil {
+			t.Fatal(err)
+		}
+		moved(v, "the version did not move after another replica removed a question")
+		if qs, err := a.TeamQuestions(ctx, "T1"); err != nil || len(qs) != 0 {
+			t.Fatalf("at the new version the team has %d questions (%v), want 0", len(qs), err)
+		}
+	})
+
+	t.Run("memstore", func(t *testing.T) {
+		t.Parallel()
+		s := memstore.New()
+		v0, ok := s.TeamQuestionsVersion("T1")
+		if !ok {
+			t.Fatal("memstore's version is not trusted")
+		}
+		added, err := s.AddTeamQuestion(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v1, _ := s.TeamQuestionsVersion("T1")
+		imp := []handlers.TeamQuestion{{Role: q.Role, Category: q.Category, Text: q.Text, Guidance: []string{"Little's law"}}}
+		if _, err := s.ImportTeamQuestions(ctx, "T1", imp); err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := s.TeamQuestionsVersion("T1")
+		if _, err := s.ImportTeamQuestions(ctx, "T1", imp); err != nil { // unchanged
+			t.Fatal(err)
+		}
+		v3, _ := s.TeamQuestionsVersion("T1")
+		if err := s.RemoveTeamQuestion(ctx, "T1", added.ID); err != nil {
+			t.Fatal(err)
+		}
+		v4, _ := s.TeamQuestionsVersion("T1")
+		if v1 == v0 || v2 == v1 || v3 != v2 || v4 == v3 {
+			t.Errorf("versions after add, import, same import, remove: %d %d %d %d %d", v0, v1, v2, v3, v4)
+		}
+	})
 }

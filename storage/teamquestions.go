@@ -153,6 +153,16 @@ func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.Team
 	return out, nil
 }
 
+// TeamQuestionsVersion returns a number that changes whenever the team's
+// questions may have changed, through any replica, and whether it can be
+// trusted: only while CacheTeamQuestions listens for the changes. It is the
+// cache's generation, so a change to any team's questions moves every
+// team's version, and so does the listening connection dropping or coming
+// back.
+func (db *DB) TeamQuestionsVersion(string) (uint64, bool) {
+	return db.cache.version()
+}
+
 // ImportTeamQuestions adds the questions the team lacks and updates those it
 // has (same role, category and text key), in one transaction. The unique
 // text key decides "has", so two imports racing cannot add a question

@@ -34,6 +34,9 @@ type Store struct {
 	// even when it updates, so ids match between the stores.
 	scheduleSeq int64
 	dailyPosts  map[dailyKey]*dailyPost
+
+	// questionsVersion counts the changes to team questions.
+	questionsVersion uint64
 }
 
 var _ handlers.Store = (*Store)(nil)

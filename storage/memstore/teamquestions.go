@@ -40,6 +40,7 @@ func (s *Store) addTeamQuestionLocked(q handlers.TeamQuestion) handlers.TeamQues
 	q.CreatedAt = stored(time.Time{})
 	q.Guidance, q.FollowUps = slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
 	s.questions = append(s.questions, teamQuestion{q: q})
+	s.questionsVersion++
 	return q
 }
 
@@ -82,6 +83,7 @@ func (s *Store) ImportTeamQuestions(ctx context.Context, teamID string, qs []han
 			continue
 		}
 		cur.Text, cur.Guidance, cur.FollowUps = q.Text, slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
+		s.questionsVersion++
 		res.Updated++
 	}
 	return res, nil
@@ -107,7 +109,16 @@ func (s *Store) RemoveTeamQuestion(ctx context.Context, teamID, id string) error
 		return fmt.Errorf("remove team question %q: %w", id, handlers.ErrNotFound)
 	}
 	tq.removed = true
+	s.questionsVersion++
 	return nil
+}
+
+// TeamQuestionsVersion returns a number that every change to any team's
+// questions moves; in one process it can always be trusted.
+func (s *Store) TeamQuestionsVersion(string) (uint64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.questionsVersion, true
 }
 
 // TeamQuestions lists the team's questions in the order they were added.
