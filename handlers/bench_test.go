@@ -148,6 +148,9 @@ func (s benchStore) TeamQuestions(context.Context, string) ([]TeamQuestion, erro
 	return s.team, nil
 }
 
+// TeamQuestionsVersion: the team's questions never change.
+func (benchStore) TeamQuestionsVersion(string) (uint64, bool) { return 1, true }
+
 // benchSlack is a Slack that read-only commands never call.
 type benchSlack struct{}
 

@@ -27,6 +27,7 @@ type Commands struct {
 	now      func() time.Time
 	owner    string
 	leases   leaseStore
+	answers  *answers // help, and the lists' answers
 	lists    *lists
 	practice *practice
 	kits     *kits
@@ -70,13 +71,15 @@ func New(cfg Config) *Commands {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	cat := catalog{bank: cfg.Bank, team: cfg.Store}
+	answers := newAnswers()
 	return &Commands{
 		bank:     cfg.Bank,
 		log:      cfg.Log,
 		now:      cfg.Now,
 		owner:    cfg.Owner,
 		leases:   cfg.Store,
-		lists:    &lists{catalog: cat, slack: cfg.Slack},
+		answers:  answers,
+		lists:    &lists{catalog: cat, slack: cfg.Slack, answers: answers, versions: cfg.Store},
 		practice: &practice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now},
 		kits:     &kits{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
 		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
@@ -99,9 +102,10 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 	case KindInvalid:
 		return reply(textMessage(cmd.Problem)), nil
 	case KindHelp:
-		return reply(renderHelp()), nil
+		return reply(c.answers.fromBank(answerKey{kind: KindHelp}, renderHelp)), nil
 	case KindSubHelp:
-		return reply(renderSubHelp(cmd.Topic)), nil
+		// Topic is one of the parser's few; renderSubHelp knows them all.
+		return reply(c.answers.fromBank(answerKey{kind: KindSubHelp, name: cmd.Topic}, func() *Message { return renderSubHelp(cmd.Topic) })), nil
 	case KindRoles:
 		return c.lists.roles(ctx, s)
 	case KindRole:

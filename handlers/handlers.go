@@ -81,6 +81,10 @@ type Message struct {
 	// ReplaceOriginal, for an answer to a click, replaces the message that
 	// holds the button instead of adding one (paging through a list).
 	ReplaceOriginal bool
+
+	// ack is the acknowledgement payload of an answer that does not change
+	// between requests, encoded once; AckJSON hands it out.
+	ack *encodedAck
 }
 
 // Reply is what a handler answers at once. For a slash command Message rides
@@ -237,6 +241,7 @@ type DailyPost struct {
 // conformance test in storage holds them to the same behaviour.
 type Store interface {
 	teamQuestionReader // every capability, through the catalog
+	teamVersions       // lists, to encode answers once
 	teamBankStore
 	postLog // practice
 	kitStore

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/interviewbot/interviewbot/questions"
 	"github.com/slack-go/slack"
@@ -26,9 +24,10 @@ type listSlack interface {
 type lists struct {
 	catalog
 	slack listSlack
-	// rendered holds built-in-only lists by "role/category/page"; they
-	// depend on nothing but the bank, which never changes.
-	rendered sync.Map
+	// answers keeps the roles, role cards and list pages rendered and
+	// encoded; versions says when a team's questions in them changed.
+	answers  *answers
+	versions teamVersions
 }
 
 // teamNote tells the user that team questions are missing from an answer
@@ -36,15 +35,25 @@ type lists struct {
 const teamNote = "⚠️ Team questions can't be shown right now; these are the built-in ones."
 
 func (l *lists) roles(ctx context.Context, s Slash) (Reply, error) {
+	tv := l.teamVersion(s.TeamID)
 	count, err := l.counter(ctx, s.TeamID)
-	m := renderRoles(l.bank, count)
-	return withNote(m, err), err
+	render := func() *Message { return renderRoles(l.bank, count) }
+	if err != nil {
+		return withNote(render(), err), err
+	}
+	return reply(l.answer(tv, showsTeam(l.bank.Roles(), count), answerKey{kind: KindRoles}, render)), nil
 }
 
 func (l *lists) roleCard(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
+	tv := l.teamVersion(s.TeamID)
 	count, err := l.counter(ctx, s.TeamID)
-	m := renderRoleCard(r, func(cat *questions.Category) int { return count(r, cat) })
-	return withNote(m, err), err
+	render := func() *Message {
+		return renderRoleCard(r, func(cat *questions.Category) int { return count(r, cat) })
+	}
+	if err != nil {
+		return withNote(render(), err), err
+	}
+	return reply(l.answer(tv, showsTeam([]*questions.Role{r}, count), answerKey{kind: KindRole, name: r.Slug}, render)), nil
 }
 
 // withNote adds teamNote to a read-only answer whose team questions could
@@ -57,22 +66,19 @@ func withNote(m *Message, err error) Reply {
 }
 
 func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category, page int) (Reply, error) {
+	tv := l.teamVersion(teamID)
 	p, err := l.pool(ctx, teamID, r, cat)
-	note := ""
 	if err != nil {
-		note = teamNote
+		return reply(renderList(p, page, "", teamNote)), err
 	}
-	if note == "" && len(p.questions) == len(cat.Questions) {
-		key := r.Slug + "/" + cat.Slug + "/" + strconv.Itoa(page)
-		m, ok := l.rendered.Load(key)
-		if !ok {
-			m, _ = l.rendered.LoadOrStore(key, renderList(p, page, "", ""))
-		}
-		cp := *m.(*Message)
-		cp.Blocks = slices.Clip(cp.Blocks) // an append must not write into the shared array
-		return reply(&cp), nil
+	render := func() *Message { return renderList(p, page, "", "") }
+	// A page number comes from a button's value, which a payload can
+	// forge: only the list's real pages become keys.
+	if page != 1 && (page < 1 || page > len(listPages(p.questions))) {
+		return reply(render()), nil
 	}
-	return reply(renderList(p, page, "", note)), err
+	key := answerKey{kind: KindList, name: r.Slug, category: cat.Slug, page: page}
+	return reply(l.answer(tv, len(p.questions) > len(cat.Questions), key, render)), nil
 }
 
 // A list's place travels in its buttons. The value of share_list and

@@ -1,0 +1,166 @@
+package handlers
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/interviewbot/interviewbot/questions"
+)
+
+// teamVersions tells when a team's questions changed, so that an answer
+// showing them is rendered and encoded again only then.
+type teamVersions interface {
+	// TeamQuestionsVersion returns a number that changes whenever the
+	// team's questions may have changed, through any replica, and whether
+	// it can be trusted now. It is read before the questions it versions,
+	// so that an answer cached under it is never older than it.
+	TeamQuestionsVersion(teamID string) (version uint64, ok bool)
+}
+
+// maxTeamAnswers bounds the answers kept for teams with questions of their
+// own: at most a few MB, whatever team ids and versions come along.
+const maxTeamAnswers = 256
+
+// answerKey names an answer that depends on nothing a request brings but
+// its words: the help (name: its topic), the roles, a role card (name: the
+// role's slug) or one page of a category's list. Only names that exist in
+// the bank and pages that exist in the list become keys, so the answers
+// built from the bank alone are as many as the bank's pages, roles and
+// help topics.
+type answerKey struct {
+	kind     Kind
+	name     string
+	category string
+	page     int
+}
+
+// teamAnswerKey names an answer showing one team's own questions.
+type teamAnswerKey struct {
+	team string
+	answerKey
+}
+
+type teamAnswer struct {
+	version uint64
+	m       *Message
+}
+
+// answers keeps answers that do not change between requests rendered,
+// checked against Block Kit's limits and encoded for the acknowledgement,
+// so that each is made once and sent as bytes afterwards: answers built
+// from the bank alone (which is fixed at start) for as long as the process
+// runs, answers showing a team's questions until the store's version of
+// them moves.
+type answers struct {
+	// encode is EncodeAck; the tests count its calls.
+	encode func(Message) ([]byte, error)
+
+	mu   sync.Mutex
+	bank map[answerKey]*Message
+	team map[teamAnswerKey]teamAnswer
+}
+
+func newAnswers() *answers {
+	return &answers{encode: EncodeAck, bank: map[answerKey]*Message{}, team: map[teamAnswerKey]teamAnswer{}}
+}
+
+// fromBank returns the answer key names for every team, rendering it the
+// first time. key must name something the bank has (see answerKey).
+func (a *answers) fromBank(key answerKey, render func() *Message) *Message {
+	a.mu.Lock()
+	m, ok := a.bank[key]
+	a.mu.Unlock()
+	if !ok {
+		m = a.seal(render())
+		a.mu.Lock()
+		if first, ok := a.bank[key]; ok {
+			m = first // a concurrent request rendered it too
+		} else {
+			a.bank[key] = m
+		}
+		a.mu.Unlock()
+	}
+	return handOut(m)
+}
+
+// fromTeam returns the answer key names for a team whose questions it
+// shows, at version, rendering it when it has none at that version.
+func (a *answers) fromTeam(teamID string, version uint64, key answerKey, render func() *Message) *Message {
+	k := teamAnswerKey{team: teamID, answerKey: key}
+	a.mu.Lock()
+	e, ok := a.team[k]
+	a.mu.Unlock()
+	if ok && e.version == version {
+		return handOut(e.m)
+	}
+	m := a.seal(render())
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if cur, ok := a.team[k]; !ok || cur.version <= version {
+		if !ok && len(a.team) >= maxTeamAnswers {
+			for old := range a.team { // any one: the map's order is random
+				delete(a.team, old)
+				break
+			}
+		}
+		a.team[k] = teamAnswer{version: version, m: m}
+	}
+	return handOut(m)
+}
+
+// seal encodes m's acknowledgement once, before m is shared.
+func (a *answers) seal(m *Message) *Message {
+	encodeOnce(m, a.encode)
+	return m
+}
+
+// handOut returns a copy of a shared answer that its receiver may change:
+// setting a field changes only the copy, and an append to its blocks moves
+// them rather than writing into the shared array (which also tells AckJSON
+// that its encoding no longer applies). The blocks themselves are shared,
+// as they were before: replace the slice, never one of its elements.
+func handOut(m *Message) *Message {
+	cp := *m
+	cp.Blocks = slices.Clip(cp.Blocks)
+	return &cp
+}
+
+// teamVersion is the store's version of a team's questions, read before
+// them.
+type teamVersion struct {
+	team    string
+	version uint64
+	ok      bool
+}
+
+func (l *lists) teamVersion(teamID string) teamVersion {
+	v, ok := l.versions.TeamQuestionsVersion(teamID)
+	return teamVersion{team: teamID, version: v, ok: ok}
+}
+
+// answer returns the answer key names: the one for every team when it
+// shows none of the team's own questions (own is false), the team's at
+// tv when it does, or, when tv can't be trusted, a fresh one.
+func (l *lists) answer(tv teamVersion, own bool, key answerKey, render func() *Message) *Message {
+	switch {
+	case !own:
+		return l.answers.fromBank(key, render)
+	case tv.ok:
+		return l.answers.fromTeam(tv.team, tv.version, key, render)
+	}
+	return render()
+}
+
+// showsTeam says whether counts, a team's question counts, differ from the
+// bank's in any category of roles: whether an answer showing them shows
+// the team's own questions.
+func showsTeam(roles []*questions.Role, count func(*questions.Role, *questions.Category) int) bool {
+	for _, r := range roles {
+		for _, c := range r.Categories {
+			if count(r, c) != len(c.Questions) {
+				return true
+			}
+		}
+	}
+	return false
+}
