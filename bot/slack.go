@@ -346,13 +346,6 @@ func logResult(log *slog.Logger, r result) {
 // limit; larger answers go through the Web API instead.
 const maxAckPayload = 16 * 1024
 
-// ackMessage is a slash command's answer as it rides in the ack.
-type ackMessage struct {
-	ResponseType string        `json:"response_type"`
-	Text         string        `json:"text"`
-	Blocks       []slack.Block `json:"blocks,omitempty"`
-}
-
 func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd slack.SlashCommand, received time.Time) {
 	req := handlers.Slash{
 		TeamID: cmd.TeamID, ChannelID: cmd.ChannelID, UserID: cmd.UserID,
@@ -367,11 +360,9 @@ func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd
 		logResult(log, r)
 		s.obs.Command(name, outcome(r))
 		if m := r.reply.Message; m != nil {
-			m = s.checkedReply(ctx, log, m)
-			payload := ackMessage{ResponseType: responseType(m), Text: m.Text, Blocks: m.Blocks}
-			if b, err := json.Marshal(payload); err == nil && len(b) <= maxAckPayload {
-				// The bytes already encoded for the size check, so slack-go
-				// does not encode the answer a second time.
+			b, m := ackPayload(log, m)
+			if len(b) <= maxAckPayload {
+				// Bytes, so that slack-go does not encode the answer again.
 				if err := s.ack(ctx, id, json.RawMessage(b)); err == nil {
 					s.obs.Acked(string(socketmode.EventTypeSlashCommand), time.Since(received))
 					return
@@ -393,22 +384,6 @@ func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd
 			s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
 		}
 	}
-}
-
-// checkedReply returns m, or a plain stand-in when m breaks Block Kit limits.
-func (s *Slack) checkedReply(ctx context.Context, log *slog.Logger, m *handlers.Message) *handlers.Message {
-	if err := handlers.Validate(*m); err != nil {
-		log.Error("answer breaks Block Kit limits; sending a plain fallback", "err", err)
-		return &handlers.Message{Text: "Sorry, this answer was too large to show. Please narrow the command down.", InChannel: m.InChannel}
-	}
-	return m
-}
-
-func responseType(m *handlers.Message) string {
-	if m.InChannel {
-		return slack.ResponseTypeInChannel
-	}
-	return slack.ResponseTypeEphemeral
 }
 
 // deliver sends a late or large answer: through the response_url when there
