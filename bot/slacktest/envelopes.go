@@ -513,12 +513,17 @@ func (s *Server) handleAck(id string, payload json.RawMessage) {
 	if ack.Latency > s.cfg.ackTimeout {
 		s.reportTimeoutLocked(env)
 	}
+	check := true
+	if env.kind == "slash_commands" && len(payload) > 0 {
+		check = s.checkEvery <= 1 || s.slashAcks%s.checkEvery == 0
+		s.slashAcks++
+	}
 	s.notifyLocked()
 	s.mu.Unlock()
 
 	// Apply the payload before releasing the waiter so a caller that got
 	// the Ack also sees the reply or errors it caused.
-	if len(payload) > 0 {
+	if len(payload) > 0 && check {
 		late := ack.Latency > s.cfg.ackTimeout
 		switch env.kind {
 		case "slash_commands":

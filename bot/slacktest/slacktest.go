@@ -260,6 +260,10 @@ type Server struct {
 	buckets     map[string]*bucket
 	triggers    map[string]*trigger
 	responses   map[string]*responseURL
+
+	// checkEvery and slashAcks sample the slash command replies checked
+	// (CheckAcks); 0 or 1 checks every one.
+	checkEvery, slashAcks int
 }
 
 // New starts a fake Slack on 127.0.0.1.
@@ -555,6 +559,19 @@ func (s *Server) Calls(method string) int {
 // WaitCalls waits until method has been called at least n times.
 func (s *Server) WaitCalls(ctx context.Context, method string, n int) error {
 	return s.waitFor(ctx, func() bool { return s.calls[method] >= n })
+}
+
+// CheckAcks makes the server check only one in every n slash command
+// replies that ride in acks from now on, the first of them included: only
+// those are decoded, held to Block Kit's limits and recorded as messages
+// (Messages). Every ack is still matched to its envelope, timed, held to
+// the ack deadline and the frame limit, and kept (Acks). A load generator
+// sharing the machine with the app it measures uses it to keep its own
+// cost out of the figures; n = 1, the default, checks every reply.
+func (s *Server) CheckAcks(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checkEvery, s.slashAcks = max(n, 1), 0
 }
 
 // Acks returns a copy of every ack received so far, in arrival order.

@@ -1071,3 +1071,50 @@ func TestAckPayloadChecks(t *testing.T) {
 		t.Errorf("Views = %+v", views)
 	}
 }
+
+// TestCheckAcksSample: with CheckAcks(n) only one slash command reply in n
+// is checked and recorded; every ack is still matched, timed and kept.
+func TestCheckAcksSample(t *testing.T) {
+	t.Parallel()
+	srv := slacktest.New()
+	t.Cleanup(srv.Close)
+	startBot(t, srv, 30*time.Second, func(ctx context.Context, c *socketmode.Client, evt socketmode.Event) {
+		if evt.Type != socketmode.EventTypeSlashCommand {
+			ackAll(ctx, c, evt)
+			return
+		}
+		// A reply Slack rejects: a header longer than 150 characters.
+		bad := map[string]any{"blocks": []slack.Block{slack.NewHeaderBlock(plain(strings.Repeat("h", 151)))}}
+		_ = c.AckCtx(ctx, evt.Request.EnvelopeID, bad)
+	})
+	ctx := testCtx(t, 10*time.Second)
+	if err := srv.WaitConnected(ctx, 1); err != nil {
+		t.Fatalf("WaitConnected: %v", err)
+	}
+	send := func(n int) {
+		t.Helper()
+		for range n {
+			ack, err := srv.SlashCommand(ctx, slacktest.Slash{Text: "bad"})
+			if err != nil || len(ack.Payload) == 0 {
+				t.Fatalf("SlashCommand: %+v, %v", ack, err)
+			}
+		}
+	}
+	send(2)
+	if got := len(srv.Errors()); got != 2 {
+		t.Fatalf("checking every reply: %d errors for 2 bad replies", got)
+	}
+	srv.CheckAcks(3)
+	send(7) // replies 1, 4 and 7 are checked
+	if got := len(srv.Errors()); got != 2+3 {
+		t.Errorf("checking 1 in 3: %d errors for 7 bad replies, want 3", got-2)
+	}
+	srv.CheckAcks(1)
+	send(1)
+	if got := len(srv.Errors()); got != 2+3+1 {
+		t.Errorf("checking every reply again: %d errors, want 6", got)
+	}
+	if got := len(srv.Acks()); got != 10 {
+		t.Errorf("%d acks kept, want 10", got)
+	}
+}
