@@ -23,8 +23,9 @@ const floorCommand = "floor"
 // slash command. It is configured like the bot's transport (bot.NewSender
 // and bot.New: the same client options, an HTTP client with a timeout, the
 // same ping interval), drains Events on one dedicated goroutine and acks
-// each slash command there with a fixed, pre-encoded answer as large as the
-// bot's. Whatever the bot spends beyond this is the bot's own cost.
+// each slash command there with the bot's own answer: the bytes of the
+// bot's first ack, read from -payload and sent as they are. Whatever the
+// bot spends beyond this is the bot's own cost.
 //
 // It reads SLACK_APP_TOKEN, SLACK_BOT_TOKEN and SLACK_API_URL like the bot,
 // and runs until SIGTERM or SIGINT.

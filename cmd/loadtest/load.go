@@ -189,7 +189,7 @@ func runPair(ctx context.Context, cfg config, botPath, self, tmp string, logf fu
 	if err := os.WriteFile(payloadFile, payload, 0o600); err != nil {
 		return res, fmt.Errorf("write the floor's payload: %w", err)
 	}
-	logf("floor: the same, acking with a fixed %d-byte answer", len(payload))
+	logf("floor: the same, acking with the bot's %d-byte answer", len(payload))
 	res.floor, _, err = measure(ctx, cfg, "floor", func(s *slacktest.Server) (*proc, error) {
 		return startProc("floor", self, []string{floorCommand, "-payload", payloadFile}, slackEnv(s), passLogs)
 	})
@@ -262,7 +262,10 @@ func measure(ctx context.Context, cfg config, name string, start func(*slacktest
 		return nil, nil, err
 	}
 
-	// The measured phase, with memory sampled throughout.
+	// The measured phase, with memory sampled throughout, and with the
+	// stand-in checking only a sample of the answers when asked to: every
+	// warm-up answer was checked already.
+	srv.CheckAcks(cfg.checkEvery)
 	sctx, stopSampling := context.WithCancel(ctx)
 	peak := sampleMemory(sctx, p.pid(), cfg.sampleEvery)
 	before := takeCPUSnapshot(p.pid())

@@ -106,7 +106,7 @@ func TestLoadtestEndToEnd(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.print(&out)
-	for _, want := range []string{"bot/floor", "ack p99", "peak RSS (VmHWM)", "start → ready", "targets (bot):"} {
+	for _, want := range []string{"bot/floor", "ack p99", "CPU ms per 1k commands", "peak RSS (VmHWM)", "start → ready", "targets (bot):", "CPU per command ≤"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -194,12 +194,15 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.n != 5000 || cfg.c != 16 || cfg.text != "senior-backend technical" || cfg.adminURL != defaultAdminURL || !cfg.floor || cfg.runs != 1 {
+	if cfg.n != 5000 || cfg.c != 16 || cfg.text != "senior-backend technical" || cfg.adminURL != defaultAdminURL || !cfg.floor || cfg.runs != 1 || cfg.checkEvery != 1 {
 		t.Errorf("defaults = %+v", cfg)
+	}
+	if cfg, err := parseFlags([]string{"-validate", "sample"}, os.Getenv, io.Discard); err != nil || cfg.checkEvery != sampledChecks {
+		t.Errorf("-validate sample: checkEvery %d, %v", cfg.checkEvery, err)
 	}
 	for _, args := range [][]string{
 		{"-n", "0"}, {"-c", "0"}, {"-runs", "0"}, {"-max-other", "0"}, {"-warmup", "-1"},
-		{"-ack-deadline", "5s", "-call-timeout", "1s"}, {"extra"},
+		{"-ack-deadline", "5s", "-call-timeout", "1s"}, {"extra"}, {"-validate", "none"},
 	} {
 		if _, err := parseFlags(args, os.Getenv, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", args)
