@@ -240,6 +240,9 @@ type Store interface {
 	kitStore
 	dailyStore
 	feedbackStore
+	privatePracticeStore
+	personalDailyStore
+	forgetStore
 	leaseStore // the router, at start
 }
 
@@ -251,4 +254,5 @@ type Slack interface {
 	kitSlack
 	dailySlack
 	feedbackSlack
+	practiceSlack
 }
