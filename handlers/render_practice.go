@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/questions"
 	"github.com/slack-go/slack"
@@ -59,7 +60,7 @@ func renderSelfCheckModal(q questions.Question, categoryTitle, meta string) slac
 			options[i] = slack.NewOptionBlockObject(strconv.Itoa(i), plain(truncate(fmt.Sprintf("%d. %s", i+1, pt), maxOptionText)), nil)
 		}
 		blocks = append(blocks, section("*What a strong answer covers*"))
-		blocks = append(blocks, chunkSections(lines, "\n")...)
+		blocks = append(blocks, chunkSections(withinBudget(lines, modalListBudget), "\n")...)
 		covered := slack.NewInputBlock(blockCovered, plain("Which points did your answer cover?"),
 			plain("Tick only what you actually said. Nothing ticked counts as 0."),
 			slack.NewCheckboxGroupsBlockElement(actionCovered, options...))
@@ -113,7 +114,7 @@ func renderSelfCheckResult(q questions.Question, c SelfCheck, covered []int, due
 	switch {
 	case len(missed) > 0:
 		blocks = append(blocks, section("*Missed*"))
-		blocks = append(blocks, chunkSections(missed, "\n")...)
+		blocks = append(blocks, chunkSections(withinBudget(missed, missedBudget), "\n")...)
 	case c.Total > 0:
 		blocks = append(blocks, section("Nothing missed. 🎉"))
 	}
@@ -123,7 +124,7 @@ func renderSelfCheckResult(q questions.Question, c SelfCheck, covered []int, due
 			lines[i] = "• " + Escape(f)
 		}
 		blocks = append(blocks, section("*Follow-ups to try*"))
-		blocks = append(blocks, chunkSections(lines, "\n")...)
+		blocks = append(blocks, chunkSections(withinBudget(lines, followUpBudget), "\n")...)
 	}
 	when := ""
 	if d, err := time.Parse(time.DateOnly, due); err == nil {
@@ -131,6 +132,31 @@ func renderSelfCheckResult(q questions.Question, c SelfCheck, covered []int, due
 	}
 	blocks = append(blocks, contextBlock(when+"`/interview me` shows your progress. Only you see this."))
 	return Message{Text: fallback, Blocks: blocks}
+}
+
+// Budgets, in characters, for the lists of a self-check: with the
+// question they keep a modal or a message under Slack's total text limit
+// (maxTotalText) whatever a team's bank holds; real guidance is far
+// shorter.
+const (
+	modalListBudget = 6000
+	coverageBudget  = 3000
+	missedBudget    = 6000
+	followUpBudget  = 3000
+)
+
+// withinBudget keeps the first lines whose text fits in budget characters
+// and says how many more there are.
+func withinBudget(lines []string, budget int) []string {
+	total := 0
+	for i, l := range lines {
+		n := utf8.RuneCountInString(l) + 1
+		if total+n > budget {
+			return append(lines[:i:i], fmt.Sprintf("…and %d more", len(lines)-i))
+		}
+		total += n
+	}
+	return lines
 }
 
 // bar is a ten-character text bar for pct percent.
@@ -177,9 +203,9 @@ func progressBlocks(p progress, daily string) []slack.Block {
 			if len(roles) > 1 {
 				name = c.role + " · " + c.category
 			}
-			lines = append(lines, fmt.Sprintf("%s %s %d/%d", bar(percent(c.practised, c.pool)), Escape(name), c.practised, c.pool))
+			lines = append(lines, fmt.Sprintf("%s %s %d/%d", bar(percent(c.practised, c.pool)), Escape(truncate(name, 100)), c.practised, c.pool))
 		}
-		blocks = append(blocks, chunkSections(lines, "\n")...)
+		blocks = append(blocks, chunkSections(withinBudget(lines, coverageBudget), "\n")...)
 	}
 	if len(p.weakest) > 0 {
 		lines := []string{"*Weakest themes*"}
