@@ -875,7 +875,7 @@ type slackManifest struct {
 			UserEvents []string `yaml:"user_events"`
 			RequestURL string   `yaml:"request_url"`
 		} `yaml:"event_subscriptions"`
-		Interactivity      struct {
+		Interactivity struct {
 			IsEnabled  bool   `yaml:"is_enabled"`
 			RequestURL string `yaml:"request_url"`
 		} `yaml:"interactivity"`
