@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/handlers"
@@ -55,4 +58,37 @@ func (s *Sender) PublishView(ctx context.Context, userID string, view slack.Home
 func (s *Shell) PublishView(_ context.Context, _ string, view slack.HomeTabViewRequest) error {
 	s.print("app home", handlers.Message{Text: "App Home", Blocks: view.Blocks.BlockSet}, "", true)
 	return nil
+}
+
+// openHome shows the App Home, as opening the tab in Slack would.
+func (s *Shell) openHome(ctx context.Context, h Handler) {
+	hh, ok := h.(HomeHandler)
+	if !ok {
+		fmt.Fprintln(s.out, "There is no App Home here.")
+		return
+	}
+	s.clearButtons()
+	if err := hh.HomeOpened(ctx, handlers.HomeOpened{TeamID: shellTeam, UserID: shellUser}); err != nil {
+		fmt.Fprintf(s.out, "(error: %v)\n", err)
+	}
+}
+
+// askChecks lists checkboxes and reads the numbers of those to tick,
+// separated by spaces or commas; an empty line ticks none.
+func (s *Shell) askChecks(label string, opts []*slack.OptionBlockObject) []string {
+	fmt.Fprintln(s.out, label)
+	for i, o := range opts {
+		fmt.Fprintf(s.out, "  [%d] %s\n", i+1, o.Text.Text)
+	}
+	fmt.Fprint(s.out, "tick (e.g. 1 3): ")
+	ticked := []string{}
+	if !s.in.Scan() {
+		return ticked
+	}
+	for _, f := range strings.FieldsFunc(s.in.Text(), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if n, err := strconv.Atoi(f); err == nil && n >= 1 && n <= len(opts) && !slices.Contains(ticked, opts[n-1].Value) {
+			ticked = append(ticked, opts[n-1].Value)
+		}
+	}
+	return ticked
 }
