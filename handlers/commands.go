@@ -139,6 +139,14 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return c.daily.off(ctx, s)
 	case KindDailyNow:
 		return c.daily.postNow(ctx, s)
+	case KindPracticeMe:
+		return c.private.practiceMe(ctx, s, cmd.Role, cmd.Category, cmd.Difficulty)
+	case KindMe:
+		return c.private.me(ctx, s)
+	case KindDailyMe:
+		return c.personal.create(ctx, s, cmd.Role, cmd.Category, cmd.Difficulty, cmd.Daily)
+	case KindForgetMe:
+		return c.forget.ask(ctx, s)
 	}
 	return Reply{}, fmt.Errorf("parse returned unknown kind %d", cmd.Kind)
 }

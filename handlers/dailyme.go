@@ -130,13 +130,7 @@ func describePersonal(bank *questions.Bank, ps PersonalSchedule, now time.Time) 
 	if ps.Difficulty > 0 {
 		what += ", " + difficultyName(ps.Difficulty)
 	}
-	days := "on weekdays"
-	if ps.Days == Everyday {
-		days = "every day"
-	} else if ps.Days != Weekdays {
-		days = "on " + string(ps.Days)
-	}
-	text := fmt.Sprintf("Your daily question: one *%s* question in your DM with me at %02d:%02d %s %s.", Escape(what), ps.Hour, ps.Minute, ps.Zone, days)
+	text := fmt.Sprintf("Your daily question: one *%s* question in your DM with me at %02d:%02d %s %s.", Escape(what), ps.Hour, ps.Minute, ps.Zone, ps.Days.Describe())
 	if ps.Paused {
 		return text + " ⏸ *Paused*: " + Escape(ps.PauseReason) + " Run `/interview daily me …` again to resume."
 	}

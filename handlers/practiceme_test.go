@@ -389,3 +389,115 @@ func TestDailyMeOncePerDay(t *testing.T) {
 		t.Errorf("daily DM: %s", text(dms[0]))
 	}
 }
+
+func (e *practiceEnv) slash(user, text string) handlers.Reply {
+	e.t.Helper()
+	r, err := e.cmds.Slash(context.Background(), handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: user, Text: text})
+	if err != nil {
+		e.t.Fatalf("/interview %s: %v", text, err)
+	}
+	if r.Message == nil || r.Message.InChannel {
+		e.t.Fatalf("/interview %s answered %+v, want a private answer", text, r.Message)
+	}
+	return r
+}
+
+// TestDifficultyFilters: practice (in the channel) and practice me keep to
+// the difficulty asked for, and say so when there is none of it.
+func TestDifficultyFilters(t *testing.T) {
+	t.Parallel()
+	e := newPracticeEnv(t, "UTC", time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	b := bank(t)
+	difficultyOf := func(m handlers.Message, button string) int {
+		q, ok := b.Question(questions.ID(buttonOf(t, m, button)))
+		if !ok {
+			t.Fatalf("unknown question in %s", text(m))
+		}
+		return q.Difficulty
+	}
+	for word, want := range map[string]int{"easy": 1, "medium": 2, "hard": 3} {
+		for range 3 {
+			r, err := e.cmds.Slash(context.Background(), handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: "U1", Text: "practice senior-backend technical " + word})
+			if err != nil || r.Message != nil {
+				t.Fatalf("practice %s = %+v, %v", word, r, err)
+			}
+			posts := e.slack.dms("C1")
+			if got := difficultyOf(posts[len(posts)-1], handlers.ActionRateUp); got != want {
+				t.Errorf("practice … %s posted a question of difficulty %d", word, got)
+			}
+			e.slash("U1", "practice me senior-backend "+word)
+			dms := e.slack.dms("U1")
+			if got := difficultyOf(dms[len(dms)-1], handlers.ActionSelfCheckOpen); got != want {
+				t.Errorf("practice me … %s sent a question of difficulty %d", word, got)
+			}
+		}
+	}
+	// The business analyst's UML category has no hard question.
+	if r := e.slash("U1", "practice me business-analyst uml hard"); !strings.Contains(text(r.Message), "no hard questions") {
+		t.Errorf("practice me with no question of that difficulty: %s", text(r.Message))
+	}
+}
+
+// TestPracticeMeSlash: the role is needed once, then remembered; the
+// answer is private and the question goes to the DM only.
+func TestPracticeMeSlash(t *testing.T) {
+	t.Parallel()
+	e := newPracticeEnv(t, "UTC", time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	if r := e.slash("U1", "practice me"); !strings.Contains(text(r.Message), "Which role") || len(e.slack.dms("U1")) != 0 {
+		t.Errorf("practice me without a role: %s", text(r.Message))
+	}
+	if r := e.slash("U1", "practice me sbe technical"); !strings.Contains(text(r.Message), "Sent to your DM") {
+		t.Errorf("practice me: %s", text(r.Message))
+	}
+	if r := e.slash("U1", "practise me"); !strings.Contains(text(r.Message), "Sent to your DM") {
+		t.Errorf("practice me with the role remembered: %s", text(r.Message))
+	}
+	if n := len(e.slack.dms("U1")); n != 2 {
+		t.Errorf("%d DMs, want 2", n)
+	}
+	if n := len(e.slack.dms("C1")); n != 0 {
+		t.Errorf("%d posts in the channel, want none", n)
+	}
+	me := text(e.slash("U1", "me").Message)
+	for _, want := range []string{"*0 questions* practised", "Technical 0/", "practice_private"} {
+		if !strings.Contains(me, want) {
+			t.Errorf("me lacks %q: %s", want, me)
+		}
+	}
+	if r := e.slash("U1", "forget me"); !strings.Contains(text(r.Message), "forget_confirm") || !strings.Contains(text(r.Message), "Scorecards") {
+		t.Errorf("forget me: %s", text(r.Message))
+	}
+	// Asking is not erasing.
+	if h, err := e.db.PracticeHistory(context.Background(), "T1", "U1"); err != nil || len(h.Sends) != 2 {
+		t.Errorf("history after forget me without confirming = %+v, %v", h, err)
+	}
+}
+
+func TestDailyMeSlash(t *testing.T) {
+	t.Parallel()
+	e := newPracticeEnv(t, "Asia/Kolkata", time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	r := e.slash("U1", "daily me senior-backend behavioral easy at 7:45am mon,wed,fri")
+	for _, want := range []string{"07:45 Asia/Kolkata on Mon, Wed, Fri", "Behavioral, easy", "Next: *Wed 4 Nov 07:45 IST*"} {
+		if !strings.Contains(text(r.Message), want) {
+			t.Errorf("daily me reply lacks %q: %s", want, text(r.Message))
+		}
+	}
+	ps, err := e.db.PersonalSchedule(context.Background(), "T1", "U1")
+	if err != nil || ps.Hour != 7 || ps.Minute != 45 || ps.Zone != "Asia/Kolkata" || ps.Days != "mon,wed,fri" || ps.Difficulty != 1 || ps.Category != "behavioral" {
+		t.Errorf("saved %+v, %v", ps, err)
+	}
+	// Again: replaced, not added.
+	e.slash("U1", "daily me senior-backend")
+	again, err := e.db.PersonalSchedule(context.Background(), "T1", "U1")
+	if err != nil || again.ID != ps.ID || again.Hour != 9 || again.Days != handlers.Weekdays || again.Category != "" {
+		t.Errorf("replaced %+v, %v", again, err)
+	}
+	if me := text(e.slash("U1", "me").Message); !strings.Contains(me, "Your daily question") {
+		t.Errorf("me does not show the daily question: %s", me)
+	}
+	// A user without a zone gets UTC, and is told.
+	e.slack.tz = ""
+	if r := e.slash("U2", "daily me sbe"); !strings.Contains(text(r.Message), "UTC") || !strings.Contains(text(r.Message), "no time zone") {
+		t.Errorf("daily me without a zone: %s", text(r.Message))
+	}
+}

@@ -77,6 +77,7 @@ func TestEndToEndPracticeMe(t *testing.T) {
 	t.Cleanup(s.Close)
 	s.AddUser(slacktest.User{ID: practiceUser, Name: "ada", TZ: "Europe/Berlin", TZOffset: 3600})
 	h := startBot(t, s)
+	db := h.db()
 	as := asUser(practiceUser)
 
 	first := h.slash("practice me", as)
@@ -179,6 +180,13 @@ func TestEndToEndPracticeMe(t *testing.T) {
 		t.Errorf("Practise now sent %s, already sent today", q3)
 	}
 
+	// The click is acked before it is handled: wait until its send is
+	// recorded, as a person would before asking to be forgotten.
+	waitFor(t, "the third send recorded", func() bool {
+		var n int
+		return db.Get(&n, `SELECT count(*) FROM practice_sends`) == nil && n == 3
+	})
+
 	// forget me, confirmed, then me shows nothing practised.
 	prompt := h.slash("forget me", as)
 	if !strings.Contains(prompt.all(), `"action_id":"forget_confirm"`) {
@@ -194,7 +202,7 @@ func TestEndToEndPracticeMe(t *testing.T) {
 		t.Errorf("me after forget me: %s", after.all())
 	}
 	var left int
-	if err := h.db().Get(&left, `SELECT (SELECT count(*) FROM self_checks) + (SELECT count(*) FROM practice_sends) + (SELECT count(*) FROM practice_profiles)`); err != nil || left != 0 {
+	if err := db.Get(&left, `SELECT (SELECT count(*) FROM self_checks) + (SELECT count(*) FROM practice_sends) + (SELECT count(*) FROM practice_profiles)`); err != nil || left != 0 {
 		t.Errorf("rows left after forget me: %d, %v", left, err)
 	}
 

@@ -6,10 +6,6 @@ import (
 	"github.com/interviewbot/interviewbot/handlers"
 )
 
-// MaxPersonalDays bounds a personal schedule's days as stored ("weekdays",
-// "everyday" or a list of days such as "mon,wed,fri").
-const MaxPersonalDays = 40
-
 // CheckPracticeRole reports why the remembered role cannot be stored, or nil.
 func CheckPracticeRole(teamID, userID, role string) error {
 	return required(field{"team id", teamID}, field{"user id", userID}, field{"role", role})
@@ -75,5 +71,8 @@ func CheckPersonalSchedule(ps handlers.PersonalSchedule) error {
 	if ps.Hour < 0 || ps.Hour > 23 || ps.Minute < 0 || ps.Minute > 59 {
 		return fmt.Errorf("schedule time: %02d:%02d, must be 00:00 to 23:59", ps.Hour, ps.Minute)
 	}
-	return text("schedule days", string(ps.Days), 1, MaxPersonalDays)
+	if !ps.Days.Valid() {
+		return fmt.Errorf("schedule days: %.40q, must be weekdays, everyday or days such as mon,wed,fri", ps.Days)
+	}
+	return nil
 }
