@@ -151,7 +151,12 @@ func TestEndToEndPracticeMe(t *testing.T) {
 		t.Errorf("me answered %q", me.ResponseType)
 	}
 
-	// Opening the App Home publishes the same.
+	// Opening the Messages tab publishes nothing; opening the App Home
+	// publishes the same as me.
+	messagesTab := fmt.Sprintf(`{"type":"app_home_opened","user":%q,"channel":%q,"tab":"messages","event_ts":"1762000000.000099"}`, practiceUser, slacktest.DMChannel(practiceUser))
+	if _, err := s.EventCallback(h.ctx(), json.RawMessage(messagesTab)); err != nil {
+		t.Fatal(err)
+	}
 	event := fmt.Sprintf(`{"type":"app_home_opened","user":%q,"channel":%q,"tab":"home","event_ts":"1762000000.000100"}`, practiceUser, slacktest.DMChannel(practiceUser))
 	if _, err := s.EventCallback(h.ctx(), json.RawMessage(event)); err != nil {
 		t.Fatal(err)
@@ -166,6 +171,9 @@ func TestEndToEndPracticeMe(t *testing.T) {
 		}
 		return false
 	})
+	if n := s.Calls("views.publish"); n != 1 {
+		t.Errorf("views.publish called %d times, want once (not for the Messages tab)", n)
+	}
 	for _, want := range []string{`"type":"home"`, "Streak: *1 day*", `"action_id":"practice_private"`} {
 		if !strings.Contains(unescapeJSON(home.View), want) {
 			t.Errorf("App Home lacks %q: %s", want, home.View)
