@@ -242,6 +242,9 @@ type Store interface {
 	kitStore
 	dailyStore
 	feedbackStore
+	privatePracticeStore
+	personalDailyStore
+	forgetStore
 	leaseStore // the router, at start
 }
 
@@ -253,4 +256,5 @@ type Slack interface {
 	kitSlack
 	dailySlack
 	feedbackSlack
+	practiceSlack
 }
