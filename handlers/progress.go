@@ -155,7 +155,7 @@ func weakestThemes(states map[string]questionState, themeOfCheck, labels map[str
 // or for a question without one (a team question), its opening words.
 func themeLabel(q questions.Question) string {
 	if q.Theme == "" || q.Theme == string(q.ID) {
-		return "“" + truncate(q.Text, 40) + "”"
+		return "“" + Truncate(q.Text, 40) + "”"
 	}
 	return strings.ReplaceAll(q.Theme, "-", " ")
 }

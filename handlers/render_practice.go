@@ -19,7 +19,7 @@ func renderPracticeQuestion(kicker string, r *questions.Role, pk pick, categoryT
 	check := button(ActionSelfCheckOpen, string(q.ID), "✅ Check my answer")
 	check.Style = slack.StylePrimary
 	return Message{
-		Text: truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
+		Text: Truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
 		Blocks: []slack.Block{
 			section(fmt.Sprintf("*%s* · %s — %s\n>%s", kicker, Escape(r.Title), Escape(categoryTitle), Escape(q.Text))),
 			contextBlock(fmt.Sprintf("`%s` · difficulty %s · %s", q.ID, difficulty(q.Difficulty), pickText(pk))),
@@ -49,7 +49,7 @@ func pickText(pk pick) string {
 // checkboxes, or "how did it go" when the question has no guidance.
 func renderSelfCheckModal(q questions.Question, categoryTitle, meta string) slack.ModalViewRequest {
 	blocks := []slack.Block{
-		section(fmt.Sprintf("*%s*\n>%s", Escape(categoryTitle), Escape(truncate(q.Text, 2000)))),
+		section(fmt.Sprintf("*%s*\n>%s", Escape(categoryTitle), Escape(Truncate(q.Text, 2000)))),
 	}
 	points := selfCheckPoints(q)
 	if len(points) > 0 {
@@ -57,7 +57,7 @@ func renderSelfCheckModal(q questions.Question, categoryTitle, meta string) slac
 		options := make([]*slack.OptionBlockObject, len(points))
 		for i, pt := range points {
 			lines[i] = fmt.Sprintf("%d. %s", i+1, Escape(pt))
-			options[i] = slack.NewOptionBlockObject(strconv.Itoa(i), plain(truncate(fmt.Sprintf("%d. %s", i+1, pt), maxOptionText)), nil)
+			options[i] = slack.NewOptionBlockObject(strconv.Itoa(i), plain(Truncate(fmt.Sprintf("%d. %s", i+1, pt), maxOptionText)), nil)
 		}
 		blocks = append(blocks, section("*What a strong answer covers*"))
 		blocks = append(blocks, chunkSections(withinBudget(lines, modalListBudget), "\n")...)
@@ -104,7 +104,7 @@ func renderSelfCheckResult(q questions.Question, c SelfCheck, covered []int, due
 		head = fmt.Sprintf("✅ Saved: it went *%s*.", map[int]string{100: "well", 70: "partly well", 30: "not well yet"}[c.Score])
 		fallback = "Self-check saved"
 	}
-	blocks := []slack.Block{section(head + "\n>" + Escape(truncate(q.Text, 300)))}
+	blocks := []slack.Block{section(head + "\n>" + Escape(Truncate(q.Text, 300)))}
 	var missed []string
 	for i, pt := range selfCheckPoints(q) {
 		if !slices.Contains(covered, i) {
@@ -203,7 +203,7 @@ func progressBlocks(p progress, daily string) []slack.Block {
 			if len(roles) > 1 {
 				name = c.role + " · " + c.category
 			}
-			lines = append(lines, fmt.Sprintf("%s %s %d/%d", bar(percent(c.practised, c.pool)), Escape(truncate(name, 100)), c.practised, c.pool))
+			lines = append(lines, fmt.Sprintf("%s %s %d/%d", bar(percent(c.practised, c.pool)), Escape(Truncate(name, 100)), c.practised, c.pool))
 		}
 		blocks = append(blocks, chunkSections(withinBudget(lines, coverageBudget), "\n")...)
 	}
@@ -216,7 +216,7 @@ func progressBlocks(p progress, daily string) []slack.Block {
 	}
 	due := fmt.Sprintf("*Reviews due today:* %d", p.dueCount)
 	for _, q := range p.due {
-		due += "\n• " + Escape(truncate(q.Text, 150))
+		due += "\n• " + Escape(Truncate(q.Text, 150))
 	}
 	if p.dueCount > len(p.due) {
 		due += fmt.Sprintf("\n…and %d more", p.dueCount-len(p.due))

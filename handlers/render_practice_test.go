@@ -57,8 +57,8 @@ func TestRenderPracticeGolden(t *testing.T) {
 func TestRenderPracticeLimits(t *testing.T) {
 	bank := builtin(t)
 	sbe, _ := bank.Role("senior-backend")
-	long := strings.Repeat("<&>", MaxQuestionText/3) + "?!"
-	worst := questions.Question{ID: "team-100000000", Role: "senior-backend", Category: "technical", Text: long[:MaxQuestionText], Theme: "team-100000000"}
+	long := strings.Repeat("<&>", questions.MaxText/3) + "?!"
+	worst := questions.Question{ID: "team-100000000", Role: "senior-backend", Category: "technical", Text: long[:questions.MaxText], Theme: "team-100000000"}
 	for range 12 {
 		worst.Guidance = append(worst.Guidance, strings.Repeat("<", 500))
 		worst.FollowUps = append(worst.FollowUps, strings.Repeat(">", 500))

@@ -154,7 +154,7 @@ func coveredPoints(values []string, n int) ([]int, error) {
 	for _, v := range values {
 		i, err := strconv.Atoi(v)
 		if err != nil || i < 0 || i >= n || strconv.Itoa(i) != v {
-			return nil, fmt.Errorf("checkbox value %q is not a point of %d", truncate(v, 20), n)
+			return nil, fmt.Errorf("checkbox value %q is not a point of %d", Truncate(v, 20), n)
 		}
 		if !slices.Contains(out, i) {
 			out = append(out, i)

@@ -49,7 +49,7 @@ func CheckSelfCheck(c handlers.SelfCheck) error {
 	if c.Score < 0 || c.Score > 100 {
 		return fmt.Errorf("self-check score: %d, must be 0 to 100", c.Score)
 	}
-	return text("self-check note", c.Note, 0, MaxNotes)
+	return text("self-check note", c.Note, 0, handlers.MaxNotes)
 }
 
 // CheckPersonalSchedule reports why ps cannot be stored, or nil.
