@@ -410,7 +410,8 @@ func renderFeedback(title string, fb []QuestionFeedback, text func(id string) st
 	if ratings > 0 {
 		avg = strconv.FormatFloat(float64(stars)/float64(ratings), 'f', 1, 64) + " / 5"
 	}
-	blocks = append(blocks, section(fmt.Sprintf("*%d* ratings · average *%s* · *%d* 👍 · *%d* 👎 · *%d* notes", ratings, avg, up, down, notes)))
+	blocks = append(blocks, section(fmt.Sprintf("*%d* %s · average *%s* · *%d* 👍 · *%d* 👎 · *%d* %s",
+		ratings, plural(ratings, "rating", "ratings"), avg, up, down, notes, plural(notes, "note", "notes"))))
 	most, least := rankFeedback(fb)
 	if len(most) > 0 {
 		blocks = append(blocks, section("*Most useful*\n"+feedbackLines(most, text)))
@@ -418,7 +419,8 @@ func renderFeedback(title string, fb []QuestionFeedback, text func(id string) st
 	if len(least) > 0 {
 		blocks = append(blocks, section("*Least useful*\n"+feedbackLines(least, text)))
 	}
-	return &Message{Text: fmt.Sprintf("Feedback: %d ratings, %d votes", ratings, up+down), Blocks: blocks}
+	votes := up + down
+	return &Message{Text: fmt.Sprintf("Feedback: %d %s, %d %s", ratings, plural(ratings, "rating", "ratings"), votes, plural(votes, "vote", "votes")), Blocks: blocks}
 }
 
 func feedbackLines(fb []QuestionFeedback, text func(id string) string) string {
@@ -426,7 +428,7 @@ func feedbackLines(fb []QuestionFeedback, text func(id string) string) string {
 	for i, f := range fb {
 		stats := fmt.Sprintf("%d 👍 %d 👎", f.Up, f.Down)
 		if f.Ratings > 0 {
-			stats += fmt.Sprintf(" · %.1f★ (%d)", float64(f.StarsSum)/float64(f.Ratings), f.Ratings)
+			stats += fmt.Sprintf(" · %.1f★ from %d %s", float64(f.StarsSum)/float64(f.Ratings), f.Ratings, plural(f.Ratings, "rating", "ratings"))
 		}
 		lines[i] = fmt.Sprintf("• %s _(%s)_", Escape(truncate(text(f.QuestionID), 200)), stats)
 	}
@@ -490,10 +492,17 @@ func renderKitParent(r *questions.Role, k Kit) Message {
 
 // questionCount is "1 question" or "n questions".
 func questionCount(n int) string {
+	return fmt.Sprintf("%d %s", n, plural(n, "question", "questions"))
+}
+
+// plural picks the noun that goes with n: one for exactly 1, many for
+// anything else ("0 notes", "1 note", "2 notes"). Every count a user reads
+// goes through it, so that no message says "1 notes".
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 question"
+		return one
 	}
-	return fmt.Sprintf("%d questions", n)
+	return many
 }
 
 // renderKitReply is one kit question in the kit's thread. The panel is the

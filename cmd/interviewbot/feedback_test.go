@@ -179,7 +179,7 @@ func TestEndToEndFeedback(t *testing.T) {
 	}
 
 	summary := h.slash("feedback senior-backend").all()
-	for _, want := range []string{"*1* ratings", "average *4.0 / 5*", "*0* 👍", "*1* 👎", "*1* notes"} {
+	for _, want := range []string{"*1* rating ·", "average *4.0 / 5*", "*0* 👍", "*1* 👎", "*1* note"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
