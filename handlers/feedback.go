@@ -118,7 +118,7 @@ func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewReque
 		Close:           plain("Cancel"),
 		PrivateMetadata: meta,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(">" + Escape(truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
+			section(quote(truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
 			rating,
 			notes,
 		}},

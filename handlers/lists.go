@@ -129,7 +129,7 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 	if !ok {
 		return reply(textMessage("There is no guidance for this question yet.")), nil
 	}
-	g.Blocks = append([]slack.Block{section(">" + Escape(q.Text))}, g.Blocks...)
+	g.Blocks = append([]slack.Block{section(quote(q.Text))}, g.Blocks...)
 	return reply(&g), nil
 }
 

@@ -36,6 +36,16 @@ func Escape(s string) string {
 	return b.String()
 }
 
+// quote renders s as a Slack block quote, escaped. Slack's ">" quotes one
+// line, so every line gets its own: otherwise the second line of a
+// multi-line question (an imported team question) would read as the bot's
+// own words, formatting and all.
+func quote(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return ">" + strings.ReplaceAll(Escape(s), "\n", "\n>")
+}
+
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
@@ -335,7 +345,7 @@ func chunkSections(items []string, sep string) []slack.Block {
 // withGuidance adds a button that shows the guidance to whoever clicks it,
 // for posts where the readers answer the question themselves.
 func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, categoryTitle string, withGuidance bool) Message {
-	text := fmt.Sprintf("*%s* · %s — %s\n>%s", kicker, Escape(r.Title), Escape(categoryTitle), Escape(q.Text))
+	text := fmt.Sprintf("*%s* · %s — %s\n%s", kicker, Escape(r.Title), Escape(categoryTitle), quote(q.Text))
 	id := string(q.ID)
 	buttons := []slack.BlockElement{
 		button(ActionRateUp, id, "👍 Useful"),
