@@ -22,8 +22,9 @@ const notSaved = "I can't reach my database right now. Please try again in a min
 
 // feedbackStore keeps votes and ratings and sums them up.
 type feedbackStore interface {
-	// SaveVote inserts or replaces the vote of (user, question, message)
-	// and returns the message's tally for that question afterwards.
+	// SaveVote inserts or replaces the vote of (user, question, message),
+	// or withdraws it when it equals the stored one, and returns the
+	// message's tally for that question afterwards.
 	SaveVote(ctx context.Context, v Vote) (Tally, error)
 	// SaveRating inserts or replaces the rating of (user, question, message).
 	SaveRating(ctx context.Context, r Rating) error
@@ -64,11 +65,25 @@ func (f *feedback) vote(ctx context.Context, a Action, value int) (Reply, error)
 	if err != nil {
 		return failure("Your vote was NOT saved: " + notSaved), fmt.Errorf("save vote: %w", err)
 	}
-	verdict := "👍 Saved: you found this question useful."
-	if value < 0 {
-		verdict = "👎 Saved: you found this question not useful."
+	return reply(textMessage(voteAnswer(value, tally))), nil
+}
+
+// voteAnswer tells the voter what their click did: a click saves, switches
+// or, on the button of their current vote, withdraws.
+func voteAnswer(clicked int, t Tally) string {
+	counts := fmt.Sprintf("It now has %d 👍 and %d 👎 here.", t.Up, t.Down)
+	button := "👍"
+	if clicked < 0 {
+		button = "👎"
 	}
-	return reply(textMessage(fmt.Sprintf("%s It now has %d 👍 and %d 👎 here. Clicking again changes your vote; it never counts twice.", verdict, tally.Up, tally.Down))), nil
+	switch {
+	case t.Mine == 0:
+		return fmt.Sprintf("↩️ Withdrawn: your %s on this question is removed. %s", button, counts)
+	case t.Mine > 0:
+		return fmt.Sprintf("👍 Saved: you found this question useful. %s Click 👍 again to withdraw it; your vote never counts twice.", counts)
+	default:
+		return fmt.Sprintf("👎 Saved: you found this question not useful. %s Click 👎 again to withdraw it; your vote never counts twice.", counts)
+	}
 }
 
 // feedbackMeta travels in the modal's private_metadata, because a
