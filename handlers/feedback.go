@@ -20,8 +20,22 @@ const MaxNotes = 3000
 // must know is that their input is not kept.
 const notSaved = "I can't reach my database right now. Please try again in a minute."
 
+// PostedQuestion names one question in one message the bot posted: what a
+// vote or a rating is about.
+type PostedQuestion struct {
+	TeamID     string
+	ChannelID  string
+	MessageTS  string
+	QuestionID string
+}
+
 // feedbackStore keeps votes and ratings and sums them up.
 type feedbackStore interface {
+	// WasPosted reports whether the bot posted p.QuestionID in message
+	// p.MessageTS of p.ChannelID: a practice or daily post, or a kit's
+	// reply. A click's payload names all three, and only this check ties
+	// them to a real post.
+	WasPosted(ctx context.Context, p PostedQuestion) (bool, error)
 	// SaveVote inserts or replaces the vote of (user, question, message),
 	// or withdraws it when it equals the stored one, and returns the
 	// message's tally for that question afterwards.
@@ -55,8 +69,11 @@ func (f *feedback) vote(ctx context.Context, a Action, value int) (Reply, error)
 	case err != nil:
 		return failure("Your vote was NOT saved: " + notSaved), fmt.Errorf("vote: %w", err)
 	}
-	if a.MessageTS == "" || a.ChannelID == "" {
-		return staleButton(), nil
+	switch posted, err := f.posted(ctx, a.TeamID, a.ChannelID, a.MessageTS, q.ID); {
+	case err != nil:
+		return failure("Your vote was NOT saved: " + notSaved), fmt.Errorf("vote: %w", err)
+	case !posted:
+		return reply(textMessage(notPosted + " so there is nothing to vote on.")), nil
 	}
 	tally, err := f.store.SaveVote(ctx, Vote{
 		TeamID: a.TeamID, UserID: a.UserID, QuestionID: string(q.ID),
@@ -86,6 +103,25 @@ func voteAnswer(clicked int, t Tally) string {
 	}
 }
 
+// notPosted answers a click whose payload names a question the bot did not
+// post in that message: an old message after a bank change, or a forged
+// payload. Either way nothing is stored.
+const notPosted = "I didn't post that question in this message,"
+
+// posted reports whether the bot posted question id in message ts of
+// channel. A click without a message (an ephemeral answer, a modal) has
+// nothing to check against, so it is not.
+func (f *feedback) posted(ctx context.Context, teamID, channel, ts string, id questions.ID) (bool, error) {
+	if channel == "" || ts == "" {
+		return false, nil
+	}
+	ok, err := f.store.WasPosted(ctx, PostedQuestion{TeamID: teamID, ChannelID: channel, MessageTS: ts, QuestionID: string(id)})
+	if err != nil {
+		return false, fmt.Errorf("check the post: %w", err)
+	}
+	return ok, nil
+}
+
 // feedbackMeta travels in the modal's private_metadata, because a
 // view_submission carries neither the channel nor the message.
 type feedbackMeta struct {
@@ -102,12 +138,21 @@ func (f *feedback) openFeedback(ctx context.Context, a Action) (Reply, error) {
 	case err != nil:
 		return failure("I can't open the feedback form: " + notSaved), fmt.Errorf("open feedback: %w", err)
 	}
+	// Without the database the form still opens, as it did: Save checks
+	// the post again, and a failed save keeps the form and its text.
+	posted, checkErr := f.posted(ctx, a.TeamID, a.ChannelID, a.MessageTS, q.ID)
+	if checkErr == nil && !posted {
+		return reply(textMessage(notPosted + " so there is nothing to give feedback on.")), nil
+	}
 	meta, err := json.Marshal(feedbackMeta{Question: string(q.ID), Channel: a.ChannelID, MessageTS: a.MessageTS})
 	if err != nil {
 		return failure("I couldn't open the feedback form."), fmt.Errorf("encode feedback metadata: %w", err)
 	}
 	if err := f.slack.OpenView(ctx, a.TriggerID, renderFeedbackModal(q, string(meta))); err != nil {
 		return failure("I couldn't open the feedback form in time; please click 📝 Feedback again."), fmt.Errorf("open feedback modal: %w", err)
+	}
+	if checkErr != nil {
+		return Reply{}, fmt.Errorf("open feedback: %w", checkErr)
 	}
 	return Reply{}, nil
 }
@@ -166,6 +211,14 @@ func (f *feedback) submitFeedback(ctx context.Context, s Submission) (Reply, err
 		return Reply{Errors: map[string]string{blockRating: "That question no longer exists, so the feedback can't be saved."}}, nil
 	case err != nil:
 		return Reply{Errors: map[string]string{blockNotes: "NOT saved: " + notSaved + " Your text stays here; press Save again."}}, fmt.Errorf("submit feedback: %w", err)
+	}
+	// The metadata came back from Slack, but it names what the form was
+	// opened on; the check keeps a forged submission to real posts too.
+	switch posted, err := f.posted(ctx, s.TeamID, meta.Channel, meta.MessageTS, q.ID); {
+	case err != nil:
+		return Reply{Errors: map[string]string{blockNotes: "NOT saved: " + notSaved + " Your text stays here; press Save again."}}, fmt.Errorf("submit feedback: %w", err)
+	case !posted:
+		return Reply{Errors: map[string]string{blockRating: notPosted + " so this feedback can't be saved. Close the form and click 📝 Feedback on the question."}}, nil
 	}
 	err = f.store.SaveRating(ctx, Rating{
 		TeamID: s.TeamID, UserID: s.UserID, QuestionID: string(q.ID),

@@ -80,6 +80,7 @@ func behaviours() []behaviour {
 		{"text breaking a limit is refused with a clear error", limitsRefused},
 		{"invalid records are refused", invalidRecordsRefused},
 		{"concurrent votes by one user leave at most one vote", concurrentVotes},
+		{"posted questions: only where the bot posted them", postedQuestions},
 		{"a cancelled context fails the call", cancelledContext},
 		{"kits: create, read, list newest first", kitsCreateAndRead},
 		{"kits: parent and reply ts are recorded", kitsRecordMessages},
