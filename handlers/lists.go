@@ -27,7 +27,10 @@ type lists struct {
 	catalog
 	slack listSlack
 	// rendered holds built-in-only lists by "role/category/page"; they
-	// depend on nothing but the bank, which never changes.
+	// depend on nothing but the bank, which never changes. Pages are
+	// clamped to the category's real ones before they become a key, so it
+	// holds at most one entry per page of the bank, whatever page numbers
+	// clicks ask for.
 	rendered sync.Map
 }
 
@@ -63,6 +66,7 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 		note = teamNote
 	}
 	if note == "" && len(p.questions) == len(cat.Questions) {
+		page = clampPage(page, len(listPages(p.questions)))
 		key := r.Slug + "/" + cat.Slug + "/" + strconv.Itoa(page)
 		m, ok := l.rendered.Load(key)
 		if !ok {

@@ -208,6 +208,12 @@ func listPages(qs []questions.Question) []int {
 	return starts
 }
 
+// clampPage brings a requested page (from a button's value, so possibly
+// forged) into 1..pages: past the end is the last page.
+func clampPage(page, pages int) int {
+	return max(1, min(page, pages))
+}
+
 // questionLineLen is utf8.RuneCountInString(questionLine(i, q)) without
 // building the line.
 func questionLineLen(i int, q questions.Question) int {
@@ -243,9 +249,7 @@ func isTeamQuestion(id questions.ID) bool {
 // its share button.
 func renderList(p pool, page int, sharedBy string, note string) *Message {
 	starts := listPages(p.questions)
-	if page < 1 || page > len(starts) {
-		page = 1
-	}
+	page = clampPage(page, len(starts))
 	from := starts[page-1]
 	to := len(p.questions)
 	if page < len(starts) {
