@@ -14,10 +14,9 @@ import (
 )
 
 // listSlack is what browsing needs from Slack: sharing a list in the
-// channel, through the response_url or, without one, as a post.
+// channel, through the click's response_url.
 type listSlack interface {
 	Respond(ctx context.Context, responseURL string, m Message) error
-	PostMessage(ctx context.Context, m Message) (ts string, err error)
 }
 
 // lists answers the read-only browsing of the bank: roles, role cards,
@@ -140,25 +139,24 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 // shareList posts the list the user is looking at to the channel, attributed
 // to them. It answers through the response_url with response_type
 // in_channel, which works in any channel where the command does, without
-// inviting the bot; chat.postMessage is the fallback when there is no
-// response_url.
+// inviting the bot. Slack ties a response_url to the conversation the list
+// was asked in; the payload's channel id is only a claim, so a click
+// without a response_url is refused rather than posted to the channel it
+// names.
 func (l *lists) shareList(ctx context.Context, a Action) (Reply, error) {
 	r, cat, page, ok := l.parseListValue(a.Value)
 	if !ok {
 		return staleButton(), nil
+	}
+	if a.ResponseURL == "" {
+		return reply(textMessage("I can only share a list where you asked for it. Run `/interview " + r.Slug + " " + cat.Slug + "` in the channel and click *Share in channel* there.")), nil
 	}
 	p, err := l.pool(ctx, a.TeamID, r, cat)
 	if err != nil {
 		return failure("I couldn't read the team's questions just now, so nothing was shared. Please try again in a minute."), err
 	}
 	m := renderList(p, page, a.UserID, "")
-	if a.ResponseURL != "" {
-		err = l.slack.Respond(ctx, a.ResponseURL, *m)
-	} else {
-		m.Channel = a.ChannelID
-		_, err = l.slack.PostMessage(ctx, *m)
-	}
-	if err != nil {
+	if err := l.slack.Respond(ctx, a.ResponseURL, *m); err != nil {
 		return failure("I couldn't share the list in this channel. " + postFailureHint(err)), fmt.Errorf("share list: %w", err)
 	}
 	return Reply{}, nil

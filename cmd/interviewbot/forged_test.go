@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interviewbot/interviewbot/bot/slacktest"
 )
@@ -82,5 +86,77 @@ func TestEndToEndForgedVotes(t *testing.T) {
 	if err := db.Get(&n, `SELECT count(*) FROM votes`); err != nil || n != 3 {
 		t.Errorf("%d genuine votes stored (%v), want 3", n, err)
 	}
+	h.noProtocolErrors()
+}
+
+// rawAction sends a block_actions envelope built by hand, as a forger
+// would: it names channel and carries no response_url.
+func rawAction(t *testing.T, s *slacktest.Server, channel, actionID, value string) {
+	t.Helper()
+	id := "raw-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + time.Now().Format("150405.000000000")
+	frame, err := json.Marshal(map[string]any{
+		"envelope_id": id, "type": "interactive", "accepts_response_payload": false,
+		"payload": map[string]any{
+			"type":       "block_actions",
+			"team":       map[string]any{"id": "T0TEST"},
+			"user":       map[string]any{"id": slacktest.DefaultUserID, "team_id": "T0TEST"},
+			"api_app_id": "A0TEST",
+			"trigger_id": "1.2.raw",
+			"container":  map[string]any{"type": "message", "message_ts": "1700000000.000100", "channel_id": channel},
+			"channel":    map[string]any{"id": channel},
+			"actions": []any{map[string]any{
+				"type": "button", "action_id": actionID, "block_id": "list", "value": value,
+				"text": map[string]any{"type": "plain_text", "text": "Share in channel"}, "action_ts": "1700000000.000200",
+			}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.SendRaw(ctx, frame); err != nil {
+		t.Fatal(err)
+	}
+	for !slices.ContainsFunc(s.Acks(), func(a slacktest.Ack) bool { return a.EnvelopeID == id }) {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("raw envelope %s not acked", id)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// TestEndToEndShareListForged: share_list answers through the click's
+// response_url, which Slack ties to the conversation where the list was
+// asked for. A payload without one, naming any channel, is refused: the
+// bot posts nothing there, and the clicker is told why.
+func TestEndToEndShareListForged(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	h := startBot(t, s)
+
+	const target = "C0SECRET"
+	rawAction(t, s, target, "share_list", "senior-backend/technical/1")
+	waitFor(t, "the refusal", func() bool { return h.count("I can only share a list where you asked for it") > 0 })
+	for _, m := range s.Messages() {
+		if m.Method == "chat.postMessage" {
+			t.Errorf("a forged share posted to %s: %s", m.Channel, m.Text)
+		}
+	}
+
+	// The genuine share, through the response_url, still works.
+	list := h.slash("senior-backend technical")
+	before := len(s.Messages())
+	h.click("share_list", buttonValue(t, list.Blocks, "share_list"), "")
+	waitFor(t, "the shared list", func() bool {
+		for _, m := range s.Messages()[before:] {
+			if m.Method == "response_url" && strings.Contains(unescapeJSON(m.Blocks), "Shared by <@"+slacktest.DefaultUserID+">") {
+				return true
+			}
+		}
+		return false
+	})
 	h.noProtocolErrors()
 }
