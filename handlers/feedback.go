@@ -178,7 +178,7 @@ func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewReque
 		Close:           plain("Cancel"),
 		PrivateMetadata: meta,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(quote(truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
+			section(blockQuote(truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
 			rating,
 			notes,
 		}},

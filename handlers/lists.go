@@ -132,7 +132,7 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 	if !ok {
 		return reply(textMessage("There is no guidance for this question yet.")), nil
 	}
-	g.Blocks = append([]slack.Block{section(quote(q.Text))}, g.Blocks...)
+	g.Blocks = append([]slack.Block{section(blockQuote(q.Text))}, g.Blocks...)
 	return reply(&g), nil
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/interviewbot/interviewbot/questions"
 )
 
-func TestQuote(t *testing.T) {
+func TestBlockQuote(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"one line", ">one line"},
 		{"two\nlines", ">two\n>lines"},
@@ -19,8 +19,8 @@ func TestQuote(t *testing.T) {
 		{"<!channel> & co\n> not a quote of mine", ">&lt;!channel&gt; &amp; co\n>&gt; not a quote of mine"},
 		{"", ">"},
 	} {
-		if got := quote(tt.in); got != tt.want {
-			t.Errorf("quote(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := blockQuote(tt.in); got != tt.want {
+			t.Errorf("blockQuote(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -36,11 +36,11 @@ func Escape(s string) string {
 	return b.String()
 }
 
-// quote renders s as a Slack block quote, escaped. Slack's ">" quotes one
+// blockQuote renders s as a Slack block quote, escaped. Slack's ">" quotes one
 // line, so every line gets its own: otherwise the second line of a
 // multi-line question (an imported team question) would read as the bot's
 // own words, formatting and all.
-func quote(s string) string {
+func blockQuote(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return ">" + strings.ReplaceAll(Escape(s), "\n", "\n>")
@@ -91,27 +91,6 @@ func truncate(s string, n int) string {
 // textMessage is a message of one section: answers, confirmations, errors.
 func textMessage(text string) *Message {
 	return &Message{Text: truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
-}
-
-func renderHelp() *Message {
-	lines := []string{
-		"*Interview practice in Slack.* Roles can be named by slug, alias or title; words are case-insensitive.",
-		"• `/interview roles`: the roles and their question counts",
-		"• `/interview senior-backend`: a role card (summary, responsibilities, skills, categories)",
-		"• `/interview senior-backend technical`: the questions of a category, with a button to share them",
-		"• `/interview practice senior-backend behavioral`: post one question to this channel, to discuss in its thread",
-		"• `/interview kit senior-backend technical 3 behavioral 2`: post an interview kit; the questions go in its thread",
-		"• `/interview kit list`: the kits shared in this channel",
-		"• `/interview daily senior-backend technical at 09:30 tz Europe/Berlin weekdays`: a question every morning",
-		"• `/interview daily status` · `daily off` · `daily now`: see, stop or trigger this channel's daily question",
-		"• `/interview feedback senior-backend`: what your team thought of the questions",
-		"• `/interview add senior-backend technical How do you size a connection pool?`: add a team question (admins)",
-		"• `/interview remove team-12`: remove a team question (admins)",
-	}
-	return &Message{
-		Text:   "interviewbot help: /interview roles, /interview senior-backend technical, practice, kit, daily, feedback",
-		Blocks: []slack.Block{header("interviewbot"), section(strings.Join(lines, "\n"))},
-	}
 }
 
 // pool is the questions of one role category for one team: the built-in ones
@@ -349,7 +328,7 @@ func chunkSections(items []string, sep string) []slack.Block {
 // withGuidance adds a button that shows the guidance to whoever clicks it,
 // for posts where the readers answer the question themselves.
 func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, categoryTitle string, withGuidance bool) Message {
-	text := fmt.Sprintf("*%s* · %s — %s\n%s", kicker, Escape(r.Title), Escape(categoryTitle), quote(q.Text))
+	text := fmt.Sprintf("*%s* · %s — %s\n%s", kicker, Escape(r.Title), Escape(categoryTitle), blockQuote(q.Text))
 	id := string(q.ID)
 	buttons := []slack.BlockElement{
 		button(ActionRateUp, id, "👍 Useful"),
