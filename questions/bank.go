@@ -19,10 +19,16 @@
 //	role: senior-backend          a role: title (required), alias, summary,
 //	                              responsibilities, skill, key-skills
 //	category: technical           a category of the preceding role in the
-//	                              same file: title (required), alias
+//	                              same file: title (required), alias, note
 //	id: sbe-t01                   a question of the preceding category:
 //	                              q (required), difficulty (required, 1-3),
 //	                              theme, covers, follow-up
+//
+// A category's note says once what a strong answer to any of its questions
+// needs, such as "one real story, told with STAR" for behavioral questions.
+// It is meant to be shown with each question's guidance, so that the covers
+// lines can spend themselves on what sets that question's answers apart
+// instead of repeating the category's boilerplate.
 //
 // Ids are written in the files, not derived from position, because feedback,
 // rotation history and kits refer to questions by id: they must survive
@@ -68,7 +74,11 @@ type Question struct {
 type Category struct {
 	Slug, Title string
 	Aliases     []string
-	Questions   []Question // bank order
+	// Note is what a strong answer to every question of the category
+	// needs (the "note" key); show it with each question's Guidance. It
+	// may be empty.
+	Note      string
+	Questions []Question // bank order
 }
 
 // Role is a job role with its description and question categories.
@@ -99,7 +109,7 @@ type Bank struct {
 const (
 	maxSlug      = 40   // ids, role and category slugs, themes
 	maxTitle     = 100  // titles and aliases
-	maxLine      = 500  // question text, each covers, follow-up and skill line
+	maxLine      = 500  // question text, each covers, follow-up, skill and note line
 	maxParagraph = 2500 // summary, responsibilities, key-skills
 )
 
@@ -373,7 +383,7 @@ func clip(s string, n int) string {
 // The keys each kind of stanza takes, quoted in "unknown key" errors.
 const (
 	roleKeys     = "role, title, alias, summary, responsibilities, skill, key-skills"
-	categoryKeys = "category, title, alias"
+	categoryKeys = "category, title, alias, note"
 	questionKeys = "id, q, difficulty, theme, covers, follow-up"
 )
 
@@ -579,6 +589,10 @@ func (l *loader) categoryStanza(s stanza) {
 		case "alias":
 			c.Aliases = append(c.Aliases, l.name(f))
 			names = append(names, f)
+		case "note":
+			if l.once(seen, f) {
+				c.Note = l.limited(f, maxLine)
+			}
 		default:
 			l.unknownKey(f, "category", categoryKeys)
 		}
