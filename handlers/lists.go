@@ -128,7 +128,8 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 	case err != nil:
 		return failure("I can't read that question right now: " + notSaved), fmt.Errorf("show guidance: %w", err)
 	}
-	g, ok := renderGuidance(q)
+	r, _ := l.bank.Role(q.Role)
+	g, ok := renderGuidance(q, categoryNote(r, q))
 	if !ok {
 		return reply(textMessage("There is no guidance for this question yet.")), nil
 	}

@@ -58,3 +58,15 @@ func blocksText(t *testing.T, blocks []slack.Block) string {
 	}
 	return b.String()
 }
+
+// jsonText is s as it appears inside blocksText: JSON-escaped, unquoted.
+func jsonText(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(b.String()), `"`), `"`)
+}

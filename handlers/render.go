@@ -362,13 +362,19 @@ func difficulty(d int) string {
 
 // renderGuidance is the thread reply under a posted question: what a strong
 // answer covers and the follow-ups, for the interviewer or the discussion.
-func renderGuidance(q questions.Question) (Message, bool) {
+// note is what every answer in the question's category needs (the bank
+// says it once per category); it opens the guidance so that the points
+// below it can be about this question alone.
+func renderGuidance(q questions.Question, note string) (Message, bool) {
 	if len(q.Guidance) == 0 && len(q.FollowUps) == 0 {
 		return Message{}, false
 	}
 	var b strings.Builder
-	if len(q.Guidance) > 0 {
+	if len(q.Guidance) > 0 || note != "" {
 		b.WriteString("*What a strong answer covers*\n")
+		if note != "" {
+			fmt.Fprintf(&b, "%s\n", Escape(note))
+		}
 		for _, g := range q.Guidance {
 			fmt.Fprintf(&b, "• %s\n", Escape(g))
 		}
@@ -383,6 +389,18 @@ func renderGuidance(q questions.Question) (Message, bool) {
 		Text:   "What a strong answer covers",
 		Blocks: chunkSections(strings.Split(strings.TrimSpace(b.String()), "\n"), "\n"),
 	}, true
+}
+
+// categoryNote is the note of q's category in role r, or "" (a team
+// question's category is one of the bank's, so it has the same note).
+func categoryNote(r *questions.Role, q questions.Question) string {
+	if r == nil {
+		return ""
+	}
+	if c, ok := r.Category(q.Category); ok {
+		return c.Note
+	}
+	return ""
 }
 
 func renderFeedback(title string, fb []QuestionFeedback, text func(id string) string) *Message {
@@ -502,7 +520,7 @@ func plural(n int, one, many string) string {
 // audience, so what a strong answer covers is shown right under it.
 func renderKitReply(r *questions.Role, q questions.Question, categoryTitle string, pos, total int) Message {
 	m := renderQuestionPost(fmt.Sprintf("Question %d of %d", pos, total), r, q, categoryTitle, false)
-	if g, ok := renderGuidance(q); ok {
+	if g, ok := renderGuidance(q, categoryNote(r, q)); ok {
 		m.Blocks = append(m.Blocks, g.Blocks...)
 	}
 	return m

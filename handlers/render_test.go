@@ -64,7 +64,7 @@ func TestRenderGolden(t *testing.T) {
 	tech, _ := sbe.Category("technical")
 	count := func(r *questions.Role, c *questions.Category) int { return len(c.Questions) }
 	q, _ := bank.Question("sbe-t06")
-	guidance, _ := renderGuidance(q)
+	guidance, _ := renderGuidance(q, tech.Note)
 	cases := map[string]any{
 		"help":             renderHelp(),
 		"roles":            renderRoles(bank, count),
@@ -113,7 +113,7 @@ func TestRenderLimits(t *testing.T) {
 			msgs["shared "+r.Slug+" "+c.Slug] = *renderList(p, 1, "U0123456789", "")
 			for _, q := range c.Questions {
 				msgs["post "+string(q.ID)] = renderQuestionPost("Practice question", r, q, c.Title, true)
-				if g, ok := renderGuidance(q); ok {
+				if g, ok := renderGuidance(q, c.Note); ok {
 					msgs["guidance "+string(q.ID)] = g
 				}
 			}
@@ -132,7 +132,7 @@ func TestRenderLimits(t *testing.T) {
 	longQ := big.questions[len(big.questions)-1]
 	msgs["post longest"] = renderQuestionPost("Practice question", sbe, longQ, strings.Repeat("C", 100), true)
 	longGuidance := questions.Question{ID: "x", Text: "q", Guidance: []string{strings.Repeat("g", 500), strings.Repeat("h", 500), strings.Repeat("<", 500), strings.Repeat("i", 500), strings.Repeat("j", 500)}, FollowUps: []string{strings.Repeat("f", 500), strings.Repeat("k", 500)}}
-	msgs["guidance longest"], _ = renderGuidance(longGuidance)
+	msgs["guidance longest"], _ = renderGuidance(longGuidance, strings.Repeat("n", 500))
 	msgs["kit reply longest"] = renderKitReply(sbe, questions.Question{ID: longQ.ID, Text: longQ.Text, Guidance: longGuidance.Guidance, FollowUps: longGuidance.FollowUps}, strings.Repeat("C", 100), MaxKitQuestions, MaxKitQuestions)
 	for _, r := range bank.Roles() {
 		k := Kit{ID: "k7q2mx", CreatedBy: "U0123456789"}
