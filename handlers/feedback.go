@@ -42,6 +42,9 @@ type feedbackStore interface {
 	SaveVote(ctx context.Context, v Vote) (Tally, error)
 	// SaveRating inserts or replaces the rating of (user, question, message).
 	SaveRating(ctx context.Context, r Rating) error
+	// UserRating returns userID's rating of the posted question, or
+	// ErrNotFound.
+	UserRating(ctx context.Context, p PostedQuestion, userID string) (Rating, error)
 	// Feedback aggregates the team's votes and ratings per question.
 	Feedback(ctx context.Context, teamID string) ([]QuestionFeedback, error)
 }
@@ -148,13 +151,54 @@ func (f *feedback) openFeedback(ctx context.Context, a Action) (Reply, error) {
 	if err != nil {
 		return failure("I couldn't open the feedback form."), fmt.Errorf("encode feedback metadata: %w", err)
 	}
-	if err := f.slack.OpenView(ctx, a.TriggerID, renderFeedbackModal(q, string(meta))); err != nil {
-		return failure("I couldn't open the feedback form in time; please click 📝 Feedback again."), fmt.Errorf("open feedback modal: %w", err)
+	view := renderFeedbackModal(q, string(meta))
+	// Saving replaces the user's earlier rating of this question here, so
+	// the form starts from it: an edit, never a silent loss of notes.
+	loadErr := checkErr
+	if loadErr == nil {
+		saved, err := f.store.UserRating(ctx, PostedQuestion{TeamID: a.TeamID, ChannelID: a.ChannelID, MessageTS: a.MessageTS, QuestionID: string(q.ID)}, a.UserID)
+		switch {
+		case err == nil:
+			withSaved(&view, saved)
+		case !errors.Is(err, ErrNotFound):
+			loadErr = fmt.Errorf("read the earlier rating: %w", err)
+		}
 	}
-	if checkErr != nil {
-		return Reply{}, fmt.Errorf("open feedback: %w", checkErr)
+	if loadErr != nil {
+		view.Blocks.BlockSet = append(view.Blocks.BlockSet, contextBlock("⚠️ I can't read your earlier feedback on this question right now. Saving replaces it, if you gave any."))
+	}
+	if err := f.slack.OpenView(ctx, a.TriggerID, view); err != nil {
+		return failure("I couldn't open the feedback form in time; please click 📝 Feedback again."), errors.Join(fmt.Errorf("open feedback modal: %w", err), loadErr)
+	}
+	if loadErr != nil {
+		return Reply{}, fmt.Errorf("open feedback: %w", loadErr)
 	}
 	return Reply{}, nil
+}
+
+// withSaved fills the feedback modal's inputs with a saved rating.
+func withSaved(view *slack.ModalViewRequest, r Rating) {
+	for _, b := range view.Blocks.BlockSet {
+		in, ok := b.(*slack.InputBlock)
+		if !ok {
+			continue
+		}
+		switch e := in.Element.(type) {
+		case *slack.SelectBlockElement:
+			if in.BlockID != blockRating {
+				continue
+			}
+			for _, o := range e.Options {
+				if o.Value == strconv.Itoa(r.Stars) {
+					e.InitialOption = o
+				}
+			}
+		case *slack.PlainTextInputBlockElement:
+			if in.BlockID == blockNotes {
+				e.InitialValue = r.Notes
+			}
+		}
+	}
 }
 
 func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewRequest {

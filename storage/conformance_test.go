@@ -69,6 +69,7 @@ func behaviours() []behaviour {
 		{"vote insert, switch and withdraw keep one vote per user", voteUpsert},
 		{"votes are tallied per question and message", voteTallyScope},
 		{"rating upsert replaces the earlier rating", ratingUpsert},
+		{"a user's rating reads back as saved", userRating},
 		{"feedback aggregates per question for one team", feedbackAggregates},
 		{"feedback of a team without any is empty", feedbackEmpty},
 		{"team questions: add, list, remove", teamQuestions},
@@ -199,6 +200,39 @@ func ratingUpsert(ctx context.Context, t *testing.T, s store) {
 	want := []handlers.QuestionFeedback{{QuestionID: "sbe-tech-01", Ratings: 1, StarsSum: 5, Notes: 0}}
 	if got := feedbackOf(ctx, t, s, "T1"); !slices.Equal(got, want) {
 		t.Errorf("Feedback = %+v, want %+v (the second rating replaces the first)", got, want)
+	}
+}
+
+func userRating(ctx context.Context, t *testing.T, s store) {
+	at := handlers.PostedQuestion{TeamID: "T1", ChannelID: "C1", MessageTS: "1700000000.000100", QuestionID: "sbe-tech-01"}
+	if _, err := s.UserRating(ctx, at, "U1"); !errors.Is(err, handlers.ErrNotFound) {
+		t.Errorf("UserRating before any = %v, want ErrNotFound", err)
+	}
+	saved := rating("U1", 4, "Ask about <!here> & retries\nsecond line")
+	if err := s.SaveRating(ctx, saved); err != nil {
+		t.Fatalf("SaveRating: %v", err)
+	}
+	for _, r := range []handlers.Rating{rating("U2", 1, "someone else's")} {
+		if err := s.SaveRating(ctx, r); err != nil {
+			t.Fatalf("SaveRating: %v", err)
+		}
+	}
+	got, err := s.UserRating(ctx, at, "U1")
+	if err != nil || got != saved {
+		t.Errorf("UserRating = %+v, %v; want %+v", got, err, saved)
+	}
+	for name, other := range map[string]handlers.PostedQuestion{
+		"another message":  {TeamID: "T1", ChannelID: "C1", MessageTS: "1700000000.000200", QuestionID: "sbe-tech-01"},
+		"another question": {TeamID: "T1", ChannelID: "C1", MessageTS: "1700000000.000100", QuestionID: "sbe-tech-02"},
+		"another channel":  {TeamID: "T1", ChannelID: "C2", MessageTS: "1700000000.000100", QuestionID: "sbe-tech-01"},
+		"another team":     {TeamID: "T2", ChannelID: "C1", MessageTS: "1700000000.000100", QuestionID: "sbe-tech-01"},
+	} {
+		if r, err := s.UserRating(ctx, other, "U1"); !errors.Is(err, handlers.ErrNotFound) {
+			t.Errorf("UserRating on %s = %+v, %v; want ErrNotFound", name, r, err)
+		}
+	}
+	if r, err := s.UserRating(ctx, at, "U3"); !errors.Is(err, handlers.ErrNotFound) {
+		t.Errorf("UserRating of a user who did not rate = %+v, %v; want ErrNotFound", r, err)
 	}
 }
 

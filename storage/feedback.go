@@ -122,6 +122,23 @@ func (db *DB) SaveRating(ctx context.Context, r handlers.Rating) error {
 	return nil
 }
 
+// UserRating returns userID's rating of question p.QuestionID in message
+// p.MessageTS of p.ChannelID, notes byte for byte, or handlers.ErrNotFound.
+func (db *DB) UserRating(ctx context.Context, p handlers.PostedQuestion, userID string) (handlers.Rating, error) {
+	const query = `
+		SELECT team_id, question_id, channel_id, message_ts, user_id, stars, notes
+		FROM ratings
+		WHERE team_id = $1 AND question_id = $2 AND channel_id = $3 AND message_ts = $4 AND user_id = $5`
+	var row ratingRow
+	if err := sqlx.GetContext(ctx, db.q, &row, query, p.TeamID, p.QuestionID, p.ChannelID, p.MessageTS, userID); err != nil {
+		return handlers.Rating{}, db.opError("user rating", err) // no row: ErrNotFound
+	}
+	return handlers.Rating{
+		TeamID: row.TeamID, UserID: row.UserID, QuestionID: row.QuestionID,
+		ChannelID: row.ChannelID, MessageTS: row.MessageTS, Stars: row.Stars, Notes: row.Notes,
+	}, nil
+}
+
 // Feedback aggregates the team's votes and ratings per question, over all
 // channels and messages, ordered by question id. Notes counts the ratings
 // whose notes are not empty. A team without feedback gets an empty slice.

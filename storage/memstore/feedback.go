@@ -78,6 +78,23 @@ func (s *Store) SaveRating(ctx context.Context, r handlers.Rating) error {
 	return nil
 }
 
+// UserRating returns userID's rating of question p.QuestionID in message
+// p.MessageTS of p.ChannelID, or handlers.ErrNotFound.
+func (s *Store) UserRating(ctx context.Context, p handlers.PostedQuestion, userID string) (handlers.Rating, error) {
+	if err := s.lock(ctx, "user rating"); err != nil {
+		return handlers.Rating{}, err
+	}
+	defer s.mu.Unlock()
+	r, ok := s.ratings[feedbackKey{messageKey{p.TeamID, p.QuestionID, p.ChannelID, p.MessageTS}, userID}]
+	if !ok {
+		return handlers.Rating{}, fmt.Errorf("user rating: %w", handlers.ErrNotFound)
+	}
+	return handlers.Rating{
+		TeamID: p.TeamID, UserID: userID, QuestionID: p.QuestionID,
+		ChannelID: p.ChannelID, MessageTS: p.MessageTS, Stars: r.stars, Notes: r.notes,
+	}, nil
+}
+
 // Feedback aggregates the team's votes and ratings per question, over all
 // channels and messages, ordered by question id. Notes counts the ratings
 // whose notes are not empty.
