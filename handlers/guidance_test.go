@@ -1,8 +1,12 @@
 package handlers
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
 )
 
 // TestGuidanceShowsCategoryNote: what a category's every answer needs (the
@@ -28,6 +32,78 @@ func TestGuidanceShowsCategoryNote(t *testing.T) {
 		}
 		if got := blocksText(t, renderKitReply(sbe, q, cat.Title, 1, 1).Blocks); !strings.Contains(got, note) {
 			t.Errorf("kit reply for %s lacks the %s note:\n%s", q.ID, slug, got)
+		}
+	}
+}
+
+// menuLabels returns the guidance menu's option labels and values of a
+// rendered list, in order.
+func menuLabels(t *testing.T, m *Message) (labels, values []string) {
+	t.Helper()
+	for _, b := range m.Blocks {
+		a, ok := b.(*slack.ActionBlock)
+		if !ok {
+			continue
+		}
+		for _, e := range a.Elements.ElementSet {
+			if s, ok := e.(*slack.SelectBlockElement); ok && ActionBase(s.ActionID) == ActionShowGuidance {
+				for _, o := range s.Options {
+					labels = append(labels, o.Text.Text)
+					values = append(values, o.Value)
+				}
+			}
+		}
+	}
+	return labels, values
+}
+
+// TestGuidanceMenuLabels: the guidance menu of every page of the bank
+// lists every question, each label within Slack's 75 characters, and the
+// labels of near-duplicates ("… in production", "… in production under
+// pressure") differ by the words that tell them apart, not just by their
+// number.
+func TestGuidanceMenuLabels(t *testing.T) {
+	bank := builtin(t)
+	for _, r := range bank.Roles() {
+		for _, c := range r.Categories {
+			p := pool{role: r, category: c, questions: c.Questions}
+			starts := listPages(p.questions)
+			for page := 1; page <= len(starts); page++ {
+				from := starts[page-1]
+				to := len(p.questions)
+				if page < len(starts) {
+					to = starts[page]
+				}
+				labels, values := menuLabels(t, renderList(p, page, "", ""))
+				if len(labels) != to-from {
+					t.Errorf("%s/%s page %d: %d options for %d questions", r.Slug, c.Slug, page, len(labels), to-from)
+					continue
+				}
+				seen := map[string]string{}
+				for i, label := range labels {
+					q := p.questions[from+i]
+					if values[i] != string(q.ID) {
+						t.Errorf("option %d is %s, want %s", i, values[i], q.ID)
+					}
+					if n := utf8.RuneCountInString(label); n > maxOptionText {
+						t.Errorf("%s: label has %d characters: %q", q.ID, n, label)
+					}
+					number := fmt.Sprintf("%d. ", from+i+1)
+					text, ok := strings.CutPrefix(label, number)
+					if !ok {
+						t.Errorf("%s: label %q does not start with %q", q.ID, label, number)
+					}
+					if other, dup := seen[text]; dup {
+						t.Errorf("%s/%s: %s and %s both read %q", r.Slug, c.Slug, other, q.ID, text)
+					}
+					seen[text] = string(q.ID)
+					for _, tail := range []string{"under pressure", "in production"} {
+						if strings.Contains(q.Text, tail) && !strings.Contains(text, tail) {
+							t.Errorf("%s: label %q lost %q", q.ID, label, tail)
+						}
+					}
+				}
+			}
 		}
 	}
 }

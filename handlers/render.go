@@ -277,18 +277,25 @@ func renderList(p pool, page int, sharedBy string, note string) *Message {
 }
 
 // guidanceMenu lets the reader of a list open one question's guidance
-// without the list itself growing past Slack's limits.
+// without the list itself growing past Slack's limits. Labels keep the
+// words that tell near-duplicates apart.
 func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement {
-	var opts []*slack.OptionBlockObject
+	var texts, numbers, ids []string
+	var budget []int
 	for i, q := range qs {
-		if len(q.Guidance) == 0 || len(opts) == maxOptions {
+		if len(q.Guidance) == 0 || len(texts) == maxOptions {
 			continue
 		}
-		label := truncate(fmt.Sprintf("%d. %s", first+i+1, q.Text), maxOptionText)
-		opts = append(opts, slack.NewOptionBlockObject(string(q.ID), plain(label), nil))
+		number := strconv.Itoa(first+i+1) + ". "
+		texts, numbers, ids = append(texts, q.Text), append(numbers, number), append(ids, string(q.ID))
+		budget = append(budget, maxOptionText-utf8.RuneCountInString(number))
 	}
-	if len(opts) == 0 {
+	if len(texts) == 0 {
 		return nil
+	}
+	opts := make([]*slack.OptionBlockObject, len(texts))
+	for i, label := range distinctLabels(texts, budget) {
+		opts[i] = slack.NewOptionBlockObject(ids[i], plain(truncate(numbers[i]+label, maxOptionText)), nil)
 	}
 	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("📖 What a strong answer covers…"), ActionShowGuidance+":list", opts...)
 }
