@@ -107,3 +107,41 @@ func TestGuidanceMenuLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestGuidanceMenuWithoutGuidance: a team question without guidance still
+// has its line in the menu, saying so, and choosing it says there is none
+// yet rather than refusing.
+func TestGuidanceMenuWithoutGuidance(t *testing.T) {
+	team := []TeamQuestion{
+		{ID: "team-1", Role: "senior-backend", Category: "technical", Text: "How do you size a connection pool?"},
+		{ID: "team-2", Role: "senior-backend", Category: "technical", Text: "How do you roll back a schema change?", Guidance: []string{"expand and contract"}},
+	}
+	l := newLists(t, team...)
+	rep, err := l.showCategory(t.Context(), Action{TeamID: "T1", ActionID: "show_category:technical", Value: "senior-backend/technical"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, values := menuLabels(t, rep.Message)
+	want := map[string]string{
+		"team-1": "How do you size a connection pool? · no guidance yet",
+		"team-2": "How do you roll back a schema change?",
+	}
+	for i, v := range values {
+		if w, ok := want[v]; ok {
+			if !strings.HasSuffix(labels[i], w) {
+				t.Errorf("%s: label %q, want it to end %q", v, labels[i], w)
+			}
+			delete(want, v)
+		}
+	}
+	for id := range want {
+		t.Errorf("%s is not in the guidance menu (%v)", id, values)
+	}
+	rep, err = l.showGuidance(t.Context(), Action{TeamID: "T1", Value: "team-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := blocksText(t, rep.Message.Blocks); !strings.Contains(got, "There is no guidance for this question yet.") || !strings.Contains(got, ">How do you size a connection pool?") {
+		t.Errorf("choosing a question without guidance answers:\n%s", got)
+	}
+}

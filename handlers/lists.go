@@ -131,7 +131,11 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 	r, _ := l.bank.Role(q.Role)
 	g, ok := renderGuidance(q, categoryNote(r, q))
 	if !ok {
-		return reply(textMessage("There is no guidance for this question yet.")), nil
+		text := "There is no guidance for this question yet."
+		if isTeamQuestion(q.ID) {
+			text += " An admin can add it with the team's bank file (`interviewbot questions import`)."
+		}
+		return reply(&Message{Text: text, Blocks: []slack.Block{section(blockQuote(q.Text)), section(text)}}), nil
 	}
 	g.Blocks = append([]slack.Block{section(blockQuote(q.Text))}, g.Blocks...)
 	return reply(&g), nil

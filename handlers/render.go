@@ -277,27 +277,39 @@ func renderList(p pool, page int, sharedBy string, note string) *Message {
 }
 
 // guidanceMenu lets the reader of a list open one question's guidance
-// without the list itself growing past Slack's limits. Labels keep the
-// words that tell near-duplicates apart.
+// without the list itself growing past Slack's limits. Every question has
+// its line, those without guidance (a team's own) saying so; labels keep
+// the words that tell near-duplicates apart.
 func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement {
-	var texts, numbers, ids []string
-	var budget []int
-	for i, q := range qs {
-		if len(q.Guidance) == 0 || len(texts) == maxOptions {
-			continue
-		}
-		number := strconv.Itoa(first+i+1) + ". "
-		texts, numbers, ids = append(texts, q.Text), append(numbers, number), append(ids, string(q.ID))
-		budget = append(budget, maxOptionText-utf8.RuneCountInString(number))
-	}
-	if len(texts) == 0 {
+	qs = qs[:min(len(qs), maxOptions)]
+	if len(qs) == 0 {
 		return nil
 	}
-	opts := make([]*slack.OptionBlockObject, len(texts))
+	const noGuidance = " · no guidance yet"
+	number := func(i int) string { return strconv.Itoa(first+i+1) + ". " }
+	texts := make([]string, len(qs))
+	budget := make([]int, len(qs))
+	for i, q := range qs {
+		texts[i] = q.Text
+		budget[i] = maxOptionText - utf8.RuneCountInString(number(i))
+		if !hasGuidance(q) {
+			budget[i] -= utf8.RuneCountInString(noGuidance)
+		}
+	}
+	opts := make([]*slack.OptionBlockObject, len(qs))
 	for i, label := range distinctLabels(texts, budget) {
-		opts[i] = slack.NewOptionBlockObject(ids[i], plain(truncate(numbers[i]+label, maxOptionText)), nil)
+		label = number(i) + label
+		if !hasGuidance(qs[i]) {
+			label += noGuidance
+		}
+		opts[i] = slack.NewOptionBlockObject(string(qs[i].ID), plain(truncate(label, maxOptionText)), nil)
 	}
 	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("📖 What a strong answer covers…"), ActionShowGuidance+":list", opts...)
+}
+
+// hasGuidance says whether q has anything for renderGuidance to show.
+func hasGuidance(q questions.Question) bool {
+	return len(q.Guidance) > 0 || len(q.FollowUps) > 0
 }
 
 // chunkSections packs items into as few sections as the 3000-character
