@@ -283,7 +283,9 @@ func (f *feedback) submitFeedback(ctx context.Context, s Submission) (Reply, err
 	return Reply{}, nil
 }
 
-func (f *feedback) summary(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
+// summary sums up the team's feedback on a role's questions, or on one of
+// its categories, or on every question when r is nil.
+func (f *feedback) summary(ctx context.Context, s Slash, r *questions.Role, cat *questions.Category) (Reply, error) {
 	fb, err := f.store.Feedback(ctx, s.TeamID)
 	if err != nil {
 		return failure("I can't read the feedback right now: my database is unreachable. Please try again in a minute."), fmt.Errorf("read feedback: %w", err)
@@ -292,9 +294,12 @@ func (f *feedback) summary(ctx context.Context, s Slash, r *questions.Role) (Rep
 	title := "all roles"
 	if r != nil {
 		title = r.Title
+		if cat != nil {
+			title += " — " + cat.Title
+		}
 		kept := fb[:0:0]
 		for _, qf := range fb {
-			if lookup(qf.QuestionID).Role == r.Slug {
+			if q := lookup(qf.QuestionID); q.Role == r.Slug && (cat == nil || q.Category == cat.Slug) {
 				kept = append(kept, qf)
 			}
 		}

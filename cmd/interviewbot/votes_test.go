@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/interviewbot/interviewbot/bot/slacktest"
@@ -100,6 +101,46 @@ func TestEndToEndFeedbackReopened(t *testing.T) {
 	}
 	if stars, got := modalInitial(t, views[n].View); stars != "" || got != "" {
 		t.Errorf("another user's form shows %q and %q", stars, got)
+	}
+	h.noProtocolErrors()
+}
+
+// questionText returns the text of the question a post carries, as the
+// summary shows it.
+func questionText(t *testing.T, m slacktest.Message) string {
+	t.Helper()
+	_, text, ok := strings.Cut(m.Text, ": ")
+	if !ok {
+		t.Fatalf("post text %q names no question", m.Text)
+	}
+	return text
+}
+
+// TestEndToEndFeedbackByCategory: `feedback <role> <category>` sums up only
+// that category's questions, and says which.
+func TestEndToEndFeedbackByCategory(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	h := startBot(t, s)
+
+	h.slash("practice senior-backend technical")
+	tech := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
+	h.vote("rate_up", questionOf(t, tech), tech.TS, "Saved")
+	h.slash("practice senior-backend behavioral")
+	beh := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") && m.TS != tech.TS })
+	h.vote("rate_down", questionOf(t, beh), beh.TS, "Saved")
+
+	all := h.slash("feedback senior-backend").all()
+	if !contains(all, "*1* 👍 · *1* 👎", questionText(t, tech), questionText(t, beh)) {
+		t.Errorf("feedback senior-backend:\n%s", all)
+	}
+	got := h.slash("feedback sbe tech").all()
+	if !contains(got, "Senior Backend Engineer — Technical", "*1* 👍 · *0* 👎", questionText(t, tech)) || strings.Contains(got, questionText(t, beh)) {
+		t.Errorf("feedback sbe tech:\n%s", got)
+	}
+	if got := h.slash("feedback sbe leadership").all(); !contains(got, "No feedback yet") {
+		t.Errorf("feedback on a category without any:\n%s", got)
 	}
 	h.noProtocolErrors()
 }
