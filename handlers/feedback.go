@@ -272,13 +272,11 @@ func (f *feedback) submitFeedback(ctx context.Context, s Submission) (Reply, err
 		// Keeping the modal open keeps the user's notes: nothing typed is lost.
 		return Reply{Errors: map[string]string{blockNotes: "NOT saved: " + notSaved + " Your text stays here; press Save again."}}, fmt.Errorf("save rating: %w", err)
 	}
-	if meta.Channel != "" {
-		confirm := textMessage(fmt.Sprintf("📝 Thanks! Your feedback on `%s` is saved (%d★%s).", q.ID, stars, map[bool]string{true: ", with notes", false: ""}[notes != ""]))
-		confirm.Channel = meta.Channel
-		if err := f.slack.PostEphemeral(ctx, s.UserID, *confirm); err != nil {
-			// The rating is saved; only the courtesy note failed.
-			return Reply{}, fmt.Errorf("confirm feedback: %w", err)
-		}
+	confirm := textMessage(fmt.Sprintf("📝 Thanks! Your feedback on `%s` is saved (%d★%s).", q.ID, stars, map[bool]string{true: ", with notes", false: ""}[notes != ""]))
+	confirm.Channel = meta.Channel // never empty: the post check needs it
+	if err := f.slack.PostEphemeral(ctx, s.UserID, *confirm); err != nil {
+		// The rating is saved; only the courtesy note failed.
+		return Reply{}, fmt.Errorf("confirm feedback: %w", err)
 	}
 	return Reply{}, nil
 }

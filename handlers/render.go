@@ -354,7 +354,7 @@ func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, 
 		button(ActionRateDown, id, "👎 Not useful"),
 		button(ActionFeedbackOpen, id, "📝 Feedback"),
 	}
-	if withGuidance && (len(q.Guidance) > 0 || len(q.FollowUps) > 0) {
+	if withGuidance && hasGuidance(q) {
 		buttons = append(buttons, button(ActionShowGuidance, id, "📖 Guidance"))
 	}
 	return Message{
@@ -385,7 +385,7 @@ func difficulty(d int) string {
 // says it once per category); it opens the guidance so that the points
 // below it can be about this question alone.
 func renderGuidance(q questions.Question, note string) (Message, bool) {
-	if len(q.Guidance) == 0 && len(q.FollowUps) == 0 {
+	if !hasGuidance(q) {
 		return Message{}, false
 	}
 	var b strings.Builder
