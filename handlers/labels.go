@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// distinctLabels shortens texts to labels of at most budget[i] characters
-// each that keep the words telling each text apart from the others. The bank
+// distinctLabels shortens texts to labels of at most budget[i] characters,
+// escaped for Slack and counted as sent, each that keep the words telling each text apart from the others. The bank
 // has near-duplicates such as "Tell me about a time when you had to debug a
 // complex issue in production under pressure. How did you go about it?"
 // next to the same question without "under pressure": cutting every text at
@@ -36,27 +36,35 @@ type span struct{ from, to int }
 
 func (s span) empty() bool { return s.from >= s.to }
 
-// width is how many characters words[s.from:s.to] take as a label, with
-// the "…" that marks a cut at either end.
+// escapedLen is utf8.RuneCountInString(Escape(s)).
+func escapedLen(s string) int {
+	n := utf8.RuneCountInString(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '&':
+			n += 4
+		case '<', '>':
+			n += 3
+		}
+	}
+	return n
+}
+
+// width is how many characters words[s.from:s.to] take as an escaped
+// label, with the "…" that marks a cut at either end.
 func width(w []string, s span) int {
 	n := 0
 	for _, word := range w[s.from:s.to] {
-		n += utf8.RuneCountInString(word)
+		n += escapedLen(word)
 	}
 	n += s.to - s.from - 1 // spaces
-	if s.from > 0 {
-		n++
-	}
-	if s.to < len(w) {
-		n++
-	}
-	return n
+	return n + marks(s.from > 0, s.to < len(w))
 }
 
 func label(w []string, self int, all [][]string, budget int) string {
 	whole := span{0, len(w)}
 	if len(w) == 0 || width(w, whole) <= budget {
-		return strings.Join(w, " ")
+		return Escape(strings.Join(w, " "))
 	}
 	// Where this text differs from each other one, most similar first.
 	var diffs []span
@@ -97,13 +105,36 @@ func label(w []string, self int, all [][]string, budget int) string {
 		win.to++
 	}
 	text := strings.Join(w[win.from:win.to], " ")
-	if win.from > 0 {
+	cutStart, cutEnd := win.from > 0, win.to < len(w)
+	if escapedLen(text)+marks(cutStart, cutEnd) > budget {
+		// One word longer than the budget: cut it by whole runes before
+		// escaping, so that no entity is cut in half.
+		cutEnd = true
+		for text != "" && escapedLen(text)+marks(cutStart, cutEnd) > budget {
+			_, size := utf8.DecodeLastRuneInString(text)
+			text = text[:len(text)-size]
+		}
+	}
+	text = Escape(text)
+	if cutStart {
 		text = "…" + text
 	}
-	if win.to < len(w) {
+	if cutEnd {
 		text += "…"
 	}
-	return truncate(text, budget) // a single word longer than the budget
+	return text
+}
+
+// marks counts the "…" of a label cut at its start, its end or both.
+func marks(cutStart, cutEnd bool) int {
+	n := 0
+	if cutStart {
+		n++
+	}
+	if cutEnd {
+		n++
+	}
+	return n
 }
 
 // difference is the span of a's words that b does not share: what lies

@@ -302,7 +302,7 @@ func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement 
 		if !hasGuidance(qs[i]) {
 			label += noGuidance
 		}
-		opts[i] = slack.NewOptionBlockObject(string(qs[i].ID), plain(truncate(label, maxOptionText)), nil)
+		opts[i] = slack.NewOptionBlockObject(string(qs[i].ID), plain(label), nil)
 	}
 	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("📖 What a strong answer covers…"), ActionShowGuidance+":list", opts...)
 }
