@@ -120,7 +120,7 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 	case KindPractice:
 		return c.practice.post(ctx, s, cmd)
 	case KindFeedback:
-		return c.feedback.summary(ctx, s, cmd.Role)
+		return c.feedback.summary(ctx, s, cmd.Role, cmd.Category)
 	case KindAdd:
 		return c.teamBank.add(ctx, s, cmd)
 	case KindRemove:

@@ -172,18 +172,11 @@ func percent(part, whole int) int {
 	return 100 * part / whole
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // progressBlocks renders p for `me` and the App Home. daily describes the
 // user's personal daily question, "" when there is none.
 func progressBlocks(p progress, daily string) []slack.Block {
 	stats := fmt.Sprintf("*%s* practised · %s · 🔥 Streak: *%s*",
-		plural(p.practised, "question", "questions"), plural(p.checks, "self-check", "self-checks"), plural(p.streak, "day", "days"))
+		nounCount(p.practised, "question", "questions"), nounCount(p.checks, "self-check", "self-checks"), nounCount(p.streak, "day", "days"))
 	if p.streak > 0 && !p.checkedToday {
 		stats += " (check an answer today to keep it)"
 	}
@@ -210,7 +203,7 @@ func progressBlocks(p progress, daily string) []slack.Block {
 	if len(p.weakest) > 0 {
 		lines := []string{"*Weakest themes*"}
 		for _, t := range p.weakest {
-			lines = append(lines, fmt.Sprintf("%s %d%% %s (%s)", bar(t.score), t.score, Escape(t.label), plural(t.questions, "question", "questions")))
+			lines = append(lines, fmt.Sprintf("%s %d%% %s (%s)", bar(t.score), t.score, Escape(t.label), nounCount(t.questions, "question", "questions")))
 		}
 		blocks = append(blocks, chunkSections(lines, "\n")...)
 	}
@@ -236,7 +229,7 @@ func progressBlocks(p progress, daily string) []slack.Block {
 // renderProgress is `me`: the user's progress, ephemeral.
 func renderProgress(p progress, daily string) *Message {
 	return &Message{
-		Text:   fmt.Sprintf("Your practice: %s practised, streak %s", plural(p.practised, "question", "questions"), plural(p.streak, "day", "days")),
+		Text:   fmt.Sprintf("Your practice: %s practised, streak %s", nounCount(p.practised, "question", "questions"), nounCount(p.streak, "day", "days")),
 		Blocks: progressBlocks(p, daily),
 	}
 }
@@ -270,12 +263,12 @@ func renderForgotten(f Forgotten) *Message {
 	var parts []string
 	add := func(n int, one, many string) {
 		if n > 0 {
-			parts = append(parts, plural(n, one, many))
+			parts = append(parts, nounCount(n, one, many))
 		}
 	}
 	add(f.Votes, "vote", "votes")
 	if f.Ratings > 0 {
-		parts = append(parts, fmt.Sprintf("%s (%d with notes)", plural(f.Ratings, "feedback rating", "feedback ratings"), f.Notes))
+		parts = append(parts, fmt.Sprintf("%s (%d with notes)", nounCount(f.Ratings, "feedback rating", "feedback ratings"), f.Notes))
 	}
 	add(f.SelfChecks, "self-check", "self-checks")
 	add(f.Sends, "practice question sent to you", "practice questions sent to you")
