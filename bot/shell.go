@@ -55,6 +55,8 @@ func (s *Shell) Run(ctx context.Context, h Handler) error {
 		case line == "":
 		case line == "quit" || line == "exit":
 			return nil
+		case line == "home":
+			s.openHome(ctx, h)
 		case isNumber(line):
 			s.press(ctx, h, line)
 		default:
@@ -147,7 +149,10 @@ func (s *Shell) nextTS() string {
 func (s *Shell) PostMessage(_ context.Context, m handlers.Message) (string, error) {
 	ts := s.nextTS()
 	where := "#channel"
-	if m.ThreadTS != "" {
+	switch {
+	case m.Channel == shellUser:
+		where = "DM"
+	case m.ThreadTS != "":
 		where = "thread of " + m.ThreadTS
 	}
 	s.print(where, m, ts, false)
@@ -207,6 +212,7 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 	}
 	fmt.Fprintf(s.out, "--- [form: %s] (an empty line on a required field cancels)\n", v.Title.Text)
 	values := map[string]map[string]string{}
+	selected := map[string]map[string][]string{}
 	for _, blk := range v.Blocks.BlockSet {
 		switch blk := blk.(type) {
 		case *slack.SectionBlock:
@@ -214,6 +220,10 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 				fmt.Fprintln(s.out, fromMrkdwn(blk.Text.Text))
 			}
 		case *slack.InputBlock:
+			if boxes, ok := blk.Element.(*slack.CheckboxGroupsBlockElement); ok {
+				selected[blk.BlockID] = map[string][]string{boxes.ActionID: s.askChecks(blk.Label.Text, boxes.Options)}
+				continue
+			}
 			actionID, value, ok := s.ask(blk)
 			if !ok {
 				if !blk.Optional {
@@ -224,7 +234,7 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 			values[blk.BlockID] = map[string]string{actionID: value}
 		}
 	}
-	r, err := h.Submit(ctx, handlers.Submission{TeamID: shellTeam, UserID: shellUser, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, Values: values})
+	r, err := h.Submit(ctx, handlers.Submission{TeamID: shellTeam, UserID: shellUser, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, Values: values, Selected: selected})
 	for block, msg := range r.Errors {
 		fmt.Fprintf(s.out, "%s: %s\n", block, msg)
 	}
@@ -251,6 +261,14 @@ func (s *Shell) choose(opts []option) (string, bool) {
 func (s *Shell) ask(blk *slack.InputBlock) (actionID, value string, ok bool) {
 	switch e := blk.Element.(type) {
 	case *slack.SelectBlockElement:
+		fmt.Fprintln(s.out, blk.Label.Text)
+		opts := make([]option, len(e.Options))
+		for i, o := range e.Options {
+			opts[i] = option{label: o.Text.Text, value: o.Value}
+		}
+		value, ok := s.choose(opts)
+		return e.ActionID, value, ok
+	case *slack.RadioButtonsBlockElement:
 		fmt.Fprintln(s.out, blk.Label.Text)
 		opts := make([]option, len(e.Options))
 		for i, o := range e.Options {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
 
@@ -252,8 +253,14 @@ func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.T
 		default:
 			s.ackNow(ctx, log, id, string(evt.Type), received)
 		}
+	case slackevents.EventsAPIEvent:
+		if !s.ours(data.TeamID, data.APIAppID) {
+			s.ignore(ctx, log, id, data.TeamID, data.APIAppID)
+			return
+		}
+		s.serveEvent(ctx, log, id, data, received)
 	default:
-		// Events API and anything else: nothing to do but acknowledge.
+		// Anything else: nothing to do but acknowledge.
 		s.ackNow(ctx, log, id, string(evt.Type), received)
 	}
 }

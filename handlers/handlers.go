@@ -120,10 +120,14 @@ type Vote struct {
 	Value      int
 }
 
-// Tally counts the votes on one question in one message.
+// Tally counts the votes on one question in one message, as the user who
+// just voted sees them.
 type Tally struct {
 	Up   int
 	Down int
+	// Mine is that user's vote after the click: +1, −1, or 0 when the
+	// click withdrew it.
+	Mine int
 }
 
 // Rating is a submitted feedback modal: 1–5 stars and optional notes.
@@ -247,6 +251,9 @@ type Store interface {
 	kitStore
 	dailyStore
 	feedbackStore
+	privatePracticeStore
+	personalDailyStore
+	forgetStore
 	leaseStore // the router, at start
 }
 
@@ -258,4 +265,5 @@ type Slack interface {
 	kitSlack
 	dailySlack
 	feedbackSlack
+	practiceSlack
 }

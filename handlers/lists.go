@@ -12,10 +12,9 @@ import (
 )
 
 // listSlack is what browsing needs from Slack: sharing a list in the
-// channel, through the response_url or, without one, as a post.
+// channel, through the click's response_url.
 type listSlack interface {
 	Respond(ctx context.Context, responseURL string, m Message) error
-	PostMessage(ctx context.Context, m Message) (ts string, err error)
 }
 
 // lists answers the read-only browsing of the bank: roles, role cards,
@@ -72,10 +71,11 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 		return reply(renderList(p, page, "", teamNote)), err
 	}
 	render := func() *Message { return renderList(p, page, "", "") }
-	// A page number comes from a button's value, which a payload can
-	// forge: only the list's real pages become keys.
-	if page != 1 && (page < 1 || page > len(listPages(p.questions))) {
-		return reply(render()), nil
+	if page != 1 {
+		// A page number comes from a button's value, which a payload can
+		// forge: it is brought into the list's real pages before it
+		// becomes a key, so only those are ever kept. Page 1 always is.
+		page = clampPage(page, len(listPages(p.questions)))
 	}
 	key := answerKey{kind: KindList, name: r.Slug, category: cat.Slug, page: page}
 	return reply(l.answer(tv, len(p.questions) > len(cat.Questions), key, render)), nil
@@ -159,36 +159,40 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 	case err != nil:
 		return failure("I can't read that question right now: " + notSaved), fmt.Errorf("show guidance: %w", err)
 	}
-	g, ok := renderGuidance(q)
+	r, _ := l.bank.Role(q.Role)
+	g, ok := renderGuidance(q, categoryNote(r, q))
 	if !ok {
-		return reply(textMessage("There is no guidance for this question yet.")), nil
+		text := "There is no guidance for this question yet."
+		if isTeamQuestion(q.ID) {
+			text += " An admin can add it with the team's bank file (`interviewbot questions import`)."
+		}
+		return reply(&Message{Text: text, Blocks: []slack.Block{section(blockQuote(q.Text)), section(text)}}), nil
 	}
-	g.Blocks = append([]slack.Block{section(">" + Escape(q.Text))}, g.Blocks...)
+	g.Blocks = append([]slack.Block{section(blockQuote(q.Text))}, g.Blocks...)
 	return reply(&g), nil
 }
 
 // shareList posts the list the user is looking at to the channel, attributed
 // to them. It answers through the response_url with response_type
 // in_channel, which works in any channel where the command does, without
-// inviting the bot; chat.postMessage is the fallback when there is no
-// response_url.
+// inviting the bot. Slack ties a response_url to the conversation the list
+// was asked in; the payload's channel id is only a claim, so a click
+// without a response_url is refused rather than posted to the channel it
+// names.
 func (l *lists) shareList(ctx context.Context, a Action) (Reply, error) {
 	r, cat, page, ok := l.parseListValue(a.Value)
 	if !ok {
 		return staleButton(), nil
+	}
+	if a.ResponseURL == "" {
+		return reply(textMessage("I can only share a list where you asked for it. Run `/interview " + r.Slug + " " + cat.Slug + "` in the channel and click *Share in channel* there.")), nil
 	}
 	p, err := l.pool(ctx, a.TeamID, r, cat)
 	if err != nil {
 		return failure("I couldn't read the team's questions just now, so nothing was shared. Please try again in a minute."), err
 	}
 	m := renderList(p, page, a.UserID, "")
-	if a.ResponseURL != "" {
-		err = l.slack.Respond(ctx, a.ResponseURL, *m)
-	} else {
-		m.Channel = a.ChannelID
-		_, err = l.slack.PostMessage(ctx, *m)
-	}
-	if err != nil {
+	if err := l.slack.Respond(ctx, a.ResponseURL, *m); err != nil {
 		return failure("I couldn't share the list in this channel. " + postFailureHint(err)), fmt.Errorf("share list: %w", err)
 	}
 	return Reply{}, nil

@@ -55,13 +55,14 @@ func TestPracticeWholeRole(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	cats := map[string]bool{}
-	for range 51 { // senior-backend: 25 + 25 + 1
+	const whole = 25 + 25 + 1 + 22 + 17 // technical, behavioral, problem-solving, system-design, leadership
+	for range whole {
 		e.mustSlash("U1", "practice senior-backend")
 		cats[questionOf(t, e.slack.posts[len(e.slack.posts)-1])[:5]] = true
 	}
-	for _, prefix := range []string{"sbe-t", "sbe-b", "sbe-p"} {
+	for _, prefix := range []string{"sbe-t", "sbe-b", "sbe-p", "sbe-s", "sbe-l"} {
 		if !cats[prefix] {
-			t.Errorf("51 posts of the whole role never posted a %s… question: %v", prefix, cats)
+			t.Errorf("%d posts of the whole role never posted a %s… question: %v", whole, prefix, cats)
 		}
 	}
 }

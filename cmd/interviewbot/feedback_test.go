@@ -122,10 +122,16 @@ func TestEndToEndFeedback(t *testing.T) {
 	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up", "rate_down", "feedback_open") })
 	q := questionOf(t, post)
 
+	db := h.db()
 	h.vote("rate_up", q, post.TS, "1 👍 and 0 👎")
+	// The same button again withdraws the vote, and says so.
+	h.vote("rate_up", q, post.TS, "Withdrawn: your 👍 on this question is removed. It now has 0 👍 and 0 👎 here.")
+	var n int
+	if err := db.Get(&n, `SELECT count(*) FROM votes WHERE question_id = $1`, q); err != nil || n != 0 {
+		t.Errorf("after withdrawing, %d votes are stored (%v)", n, err)
+	}
 	h.vote("rate_up", q, post.TS, "1 👍 and 0 👎")
 	h.vote("rate_down", q, post.TS, "0 👍 and 1 👎")
-	db := h.db()
 	var votes []struct {
 		Value int `db:"value"`
 	}
@@ -179,7 +185,7 @@ func TestEndToEndFeedback(t *testing.T) {
 	}
 
 	summary := h.slash("feedback senior-backend").all()
-	for _, want := range []string{"*1* ratings", "average *4.0 / 5*", "*0* 👍", "*1* 👎", "*1* notes"} {
+	for _, want := range []string{"*1* rating ·", "average *4.0 / 5*", "*0* 👍", "*1* 👎", "*1* note"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}

@@ -155,9 +155,14 @@ func TestEndToEndHostileText(t *testing.T) {
 	}
 
 	// The feedback modal shows the question; notes are kept as typed and
-	// not echoed back. (Buttons carry the question id, so any message will
-	// do; TestEndToEndHostileTextPosted covers the posts themselves.)
+	// not echoed back. Votes and ratings count only on messages that
+	// carried the question, so the test records one as a practice post
+	// would; TestEndToEndHostileTextPosted covers the posts themselves.
 	const ts = "1700000000.000100"
+	if _, err := h.db().Exec(`INSERT INTO channel_posts (team_id, channel_id, question_id, message_ts, source) VALUES ('T0TEST', $1, $2, $3, 'practice')`,
+		slacktest.DefaultChannelID, id, ts); err != nil {
+		t.Fatal(err)
+	}
 	h.openFeedback(id, ts)
 	ack, err := s.ViewSubmission(h.ctx(), slacktest.Submission{Values: map[string]map[string]slacktest.ViewValue{
 		"rating": {"stars": {Type: "static_select", SelectedOption: "5"}},

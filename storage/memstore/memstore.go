@@ -35,6 +35,8 @@ type Store struct {
 	scheduleSeq int64
 	dailyPosts  map[dailyKey]*dailyPost
 
+	private practiceData
+
 	// questionsVersion counts the changes to team questions.
 	questionsVersion uint64
 }
