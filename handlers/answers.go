@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"slices"
 	"sync"
 
@@ -149,6 +150,21 @@ func (l *lists) answer(tv teamVersion, own bool, key answerKey, render func() *M
 		return l.answers.fromTeam(tv.team, tv.version, key, render)
 	}
 	return render()
+}
+
+// listPool is pool for a list, and whether the team has questions of its
+// own in it. Without any, the pool holds the bank's own slice, not a copy
+// (copying it was most of a cached list's cost): the list only reads it.
+func (l *lists) listPool(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category) (pool, bool, error) {
+	team, err := l.teamQuestions(ctx, teamID)
+	p := pool{role: r, category: cat, questions: cat.Questions}
+	for _, tq := range team {
+		if tq.Role == r.Slug && tq.Category == cat.Slug {
+			p.questions = withTeam(r, cat, team)
+			return p, true, err
+		}
+	}
+	return p, false, err
 }
 
 // showsTeam says whether counts, a team's question counts, differ from the

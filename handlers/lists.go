@@ -66,7 +66,7 @@ func withNote(m *Message, err error) Reply {
 
 func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category, page int) (Reply, error) {
 	tv := l.teamVersion(teamID)
-	p, err := l.pool(ctx, teamID, r, cat)
+	p, own, err := l.listPool(ctx, teamID, r, cat)
 	if err != nil {
 		return reply(renderList(p, page, "", teamNote)), err
 	}
@@ -78,7 +78,7 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 		page = clampPage(page, len(listPages(p.questions)))
 	}
 	key := answerKey{kind: KindList, name: r.Slug, category: cat.Slug, page: page}
-	return reply(l.answer(tv, len(p.questions) > len(cat.Questions), key, render)), nil
+	return reply(l.answer(tv, own, key, render)), nil
 }
 
 // A list's place travels in its buttons. The value of share_list and
