@@ -89,7 +89,7 @@ func New(cfg Config) *Slack {
 	return &Slack{
 		cfg:    cfg,
 		client: client,
-		log:    cfg.Log,
+		log:    slog.New(newLazyAttrs(cfg.Log.Handler())),
 		obs:    cfg.Sender.obs,
 	}
 }
