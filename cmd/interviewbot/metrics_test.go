@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,8 +35,6 @@ func (h *harness) scrape() map[string]float64 {
 	}
 	return out
 }
-
-var sampleName = regexp.MustCompile(`^[a-z_]+`)
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()

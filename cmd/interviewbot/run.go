@@ -52,12 +52,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch mode {
 	case "run":
 		if len(args) > 0 {
-			return fmt.Errorf("run takes no arguments\n%s", usage)
+			return usageError{"run takes no arguments", usage}
 		}
 		return runBot(ctx, getenv, stderr, nil)
 	case "shell":
 		if len(args) > 0 {
-			return fmt.Errorf("shell takes no arguments\n%s", usage)
+			return usageError{"shell takes no arguments", usage}
 		}
 		return runShell(ctx, getenv, stdin, stdout, stderr)
 	case "questions":
@@ -68,7 +68,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", mode, usage)
+	return usageError{fmt.Sprintf("unknown command %q", mode), usage}
+}
+
+// usageError is a mistake on the command line: what was wrong, then the
+// usage text, both printed by main.
+type usageError struct{ problem, usage string }
+
+func (e usageError) Error() string {
+	if e.problem == "" {
+		return e.usage
+	}
+	return e.problem + "\n" + e.usage
 }
 
 func newLogger(w io.Writer, level slog.Level, json bool) *slog.Logger {
@@ -282,7 +293,7 @@ func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, 
 
 func runQuestions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(questionsUsage)
+		return usageError{usage: questionsUsage}
 	}
 	bank, err := questions.Builtin()
 	if err != nil {
@@ -291,7 +302,7 @@ func runQuestions(ctx context.Context, args []string, getenv func(string) string
 	sub, args := args[0], args[1:]
 	if sub == "lint" {
 		if len(args) > 0 {
-			return errors.New(questionsUsage)
+			return usageError{usage: questionsUsage}
 		}
 		problems := bank.Lint()
 		for _, p := range problems {
@@ -304,7 +315,7 @@ func runQuestions(ctx context.Context, args []string, getenv func(string) string
 		return nil
 	}
 	if sub != "import" && sub != "export" {
-		return errors.New(questionsUsage)
+		return usageError{usage: questionsUsage}
 	}
 	fs := flag.NewFlagSet("questions "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -315,7 +326,7 @@ func runQuestions(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	if !teamIDPattern.MatchString(*team) {
-		return fmt.Errorf("--team must be a Slack workspace id like T012AB3CD\n%s", questionsUsage)
+		return usageError{"--team must be a Slack workspace id like T012AB3CD", questionsUsage}
 	}
 	cfg, err := parseConfig(getenv, false, true)
 	if err != nil {
@@ -331,12 +342,12 @@ func runQuestions(ctx context.Context, args []string, getenv func(string) string
 	}
 	if sub == "import" {
 		if fs.NArg() != 1 {
-			return fmt.Errorf("import takes one file\n%s", questionsUsage)
+			return usageError{"import takes one file", questionsUsage}
 		}
 		return importBank(ctx, db, bank, *team, fs.Arg(0), stdout)
 	}
 	if fs.NArg() != 0 {
-		return fmt.Errorf("export takes no file argument; use --out\n%s", questionsUsage)
+		return usageError{"export takes no file argument; use --out", questionsUsage}
 	}
 	return exportBank(ctx, db, *team, bankfile.Format(*format), *out, stdout)
 }
