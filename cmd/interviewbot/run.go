@@ -5,25 +5,20 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/questions"
-	"github.com/interviewbot/interviewbot/questions/bankfile"
 	"github.com/interviewbot/interviewbot/storage"
 	"github.com/interviewbot/interviewbot/storage/memstore"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 const usage = `usage: interviewbot [run | shell | healthcheck | questions lint|import|export]
@@ -230,36 +225,6 @@ func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, don
 	}
 }
 
-func healthMux(transport *bot.Slack, db *storage.DB, migrated <-chan struct{}, reg *prometheus.Registry) *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		var problems []string
-		if !transport.Connected() {
-			problems = append(problems, "socket mode not connected")
-		}
-		select {
-		case <-migrated:
-			if err := db.Ping(ctx); err != nil {
-				problems = append(problems, "database unreachable")
-			}
-		default:
-			problems = append(problems, "database not migrated yet")
-		}
-		if len(problems) > 0 {
-			http.Error(w, fmt.Sprint(problems), http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return mux
-}
-
 func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(getenv, false, false)
 	if err != nil {
@@ -289,151 +254,4 @@ func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, 
 	sh := bot.NewShell(stdin, stdout)
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log})
 	return sh.Run(ctx, cmds)
-}
-
-func runQuestions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError{usage: questionsUsage}
-	}
-	bank, err := questions.Builtin()
-	if err != nil {
-		return fmt.Errorf("load question bank: %w", err)
-	}
-	sub, args := args[0], args[1:]
-	if sub == "lint" {
-		if len(args) > 0 {
-			return usageError{usage: questionsUsage}
-		}
-		problems := bank.Lint()
-		for _, p := range problems {
-			fmt.Fprintln(stdout, p)
-		}
-		if len(problems) > 0 {
-			return fmt.Errorf("question bank: %d problems", len(problems))
-		}
-		fmt.Fprintf(stdout, "question bank ok: %d questions\n", len(bank.Questions()))
-		return nil
-	}
-	if sub != "import" && sub != "export" {
-		return usageError{usage: questionsUsage}
-	}
-	fs := flag.NewFlagSet("questions "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	team := fs.String("team", "", "the Slack workspace (team) id, like T012AB3CD")
-	format := fs.String("format", "csv", "export format: csv or yaml")
-	out := fs.String("out", "", "export to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if !teamIDPattern.MatchString(*team) {
-		return usageError{"--team must be a Slack workspace id like T012AB3CD", questionsUsage}
-	}
-	cfg, err := parseConfig(getenv, false, true)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(ctx, string(cfg.databaseURL), newLogger(stderr, slog.LevelWarn, false))
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	if sub == "import" {
-		if fs.NArg() != 1 {
-			return usageError{"import takes one file", questionsUsage}
-		}
-		return importBank(ctx, db, bank, *team, fs.Arg(0), stdout)
-	}
-	if fs.NArg() != 0 {
-		return usageError{"export takes no file argument; use --out", questionsUsage}
-	}
-	return exportBank(ctx, db, *team, bankfile.Format(*format), *out, stdout)
-}
-
-const questionsUsage = `usage:
-  interviewbot questions lint
-  interviewbot questions import --team T012AB3CD FILE.csv|FILE.yaml
-  interviewbot questions export --team T012AB3CD [--format csv|yaml] [--out FILE]
-
-import and export need DATABASE_URL. An import is all or nothing and can be
-repeated: questions already there (same role, category and text) are
-updated, not added again.`
-
-var teamIDPattern = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
-
-func importBank(ctx context.Context, db *storage.DB, bank *questions.Bank, team, path string, stdout io.Writer) error {
-	format, err := bankfile.FormatOf(path)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rows, err := bankfile.Read(f, format, bank)
-	if err != nil {
-		return fmt.Errorf("%s: nothing imported:\n%w", path, err)
-	}
-	qs := make([]handlers.TeamQuestion, len(rows))
-	for i, r := range rows {
-		qs[i] = handlers.TeamQuestion{Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
-	}
-	res, err := db.ImportTeamQuestions(ctx, team, qs)
-	if err != nil {
-		return fmt.Errorf("%s: nothing imported: %w", path, err)
-	}
-	fmt.Fprintf(stdout, "%s: %d added, %d updated, %d unchanged for team %s\n", path, res.Added, res.Updated, res.Unchanged, team)
-	return nil
-}
-
-func exportBank(ctx context.Context, db *storage.DB, team string, format bankfile.Format, out string, stdout io.Writer) error {
-	if format != bankfile.CSV && format != bankfile.YAML {
-		return fmt.Errorf("--format must be csv or yaml, not %q", format)
-	}
-	tqs, err := db.TeamQuestions(ctx, team)
-	if err != nil {
-		return err
-	}
-	rows := make([]bankfile.Row, len(tqs))
-	for i, q := range tqs {
-		rows[i] = bankfile.Row{Role: q.Role, Category: q.Category, Text: q.Text, Guidance: q.Guidance, FollowUps: q.FollowUps}
-	}
-	if out == "" {
-		return bankfile.Write(stdout, format, rows)
-	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := bankfile.Write(f, format, rows); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func runHealthcheck(ctx context.Context, getenv func(string) string) error {
-	_, port, err := net.SplitHostPort(cmp.Or(getenv("HTTP_ADDR"), ":8080"))
-	if err != nil {
-		return fmt.Errorf("HTTP_ADDR must be host:port or :port: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort("127.0.0.1", port)+"/readyz", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("not ready: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("not ready: %s %s", resp.Status, strings.TrimSpace(string(body)))
-	}
-	return nil
 }

@@ -29,66 +29,6 @@ const hostileText = "Is <!channel> <!here> <@U123> <#C123> <https://x|click> & c
 // or show a disguised link.
 var controlSequences = []string{"<!channel", "<!here", "<@U123", "<#C123", "<https://x"}
 
-// slackEscaped is text as Slack delivers slash command text: &, < and >
-// as entities.
-func slackEscaped(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// noRawControl fails the test if any message or view the bot sent holds a
-// control sequence unescaped: text, blocks, fallback text, modals.
-func noRawControl(t *testing.T, s *slacktest.Server) {
-	t.Helper()
-	check := func(what, body string) {
-		t.Helper()
-		for _, seq := range controlSequences {
-			if i := strings.Index(body, seq); i >= 0 {
-				t.Errorf("%s carries %q raw: …%s…", what, seq, body[max(0, i-80):min(len(body), i+80)])
-			}
-		}
-	}
-	for _, m := range s.Messages() {
-		check(m.Method+" text", m.Text)
-		check(m.Method+" blocks", unescapeJSON(m.Blocks))
-	}
-	for _, v := range s.Views() {
-		check(v.Method, unescapeJSON(v.View))
-	}
-}
-
-// say runs /interview text and returns the answer the user sees, whether
-// it rode in the ack or came later through the response_url.
-func (h *harness) say(text string, opts ...func(*slacktest.Slash)) string {
-	h.t.Helper()
-	c := slacktest.Slash{Text: text}
-	for _, o := range opts {
-		o(&c)
-	}
-	ack, err := h.slack.SlashCommand(h.ctx(), c)
-	if err != nil {
-		h.t.Fatalf("/interview %s: %v", text, err)
-	}
-	if a := h.answer(ack).all(); a != "" {
-		return a
-	}
-	answer, err := replyTo(h.ctx(), h.slack, ack.EnvelopeID)
-	if err != nil {
-		h.t.Fatalf("/interview %s: no answer: %v", text, err)
-	}
-	return answer
-}
-
-// openFeedback clicks 📝 Feedback and waits for the modal: views.open
-// follows the click's ack, so a submission sent at once would find none.
-func (h *harness) openFeedback(q, ts string) {
-	h.t.Helper()
-	n := len(h.slack.Views())
-	h.click("feedback_open", q, ts)
-	if _, err := h.slack.WaitViews(h.ctx(), n+1); err != nil {
-		h.t.Fatalf("no feedback modal: %v", err)
-	}
-}
-
 var addedPattern = regexp.MustCompile("Added `(team-[0-9]+)`")
 
 // added returns the id an `add` answer names, or fails the test.
