@@ -360,39 +360,51 @@ func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd
 	}
 	name := commandName(cmd.Text)
 	res := s.run(ctx, s.cfg.HandlerTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
+	r, inTime := s.await(ctx, log, id, string(socketmode.EventTypeSlashCommand), received, res)
+	s.obs.Command(name, outcome(r))
+	m := r.reply.Message
+	if !inTime {
+		if m != nil {
+			s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
+		}
+		return
+	}
+	if m == nil {
+		s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
+		return
+	}
+	m = s.checkedReply(ctx, log, m)
+	payload := ackMessage{ResponseType: responseType(m), Text: m.Text, Blocks: m.Blocks}
+	if b, err := json.Marshal(payload); err == nil && len(b) <= maxAckPayload {
+		// The bytes already encoded for the size check, so slack-go
+		// does not encode the answer a second time.
+		if err := s.ack(ctx, id, json.RawMessage(b)); err == nil {
+			s.obs.Acked(string(socketmode.EventTypeSlashCommand), time.Since(received))
+			return
+		}
+	}
+	// Too big for the socket: ack now, answer through the Web API.
+	s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
+	s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
+}
+
+// await waits for a handler's result while the ack budget lasts, and logs
+// its error. In time, it returns the result with inTime set, for the caller
+// to ack with the answer. Past the budget it acks empty at once, as Slack
+// wants an ack within 3 s, then waits for the result, which the caller
+// delivers another way.
+func (s *Slack) await(ctx context.Context, log *slog.Logger, id, kind string, received time.Time, res <-chan result) (r result, inTime bool) {
 	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))
 	defer timer.Stop()
 	select {
-	case r := <-res:
-		logResult(log, r)
-		s.obs.Command(name, outcome(r))
-		if m := r.reply.Message; m != nil {
-			m = s.checkedReply(ctx, log, m)
-			payload := ackMessage{ResponseType: responseType(m), Text: m.Text, Blocks: m.Blocks}
-			if b, err := json.Marshal(payload); err == nil && len(b) <= maxAckPayload {
-				// The bytes already encoded for the size check, so slack-go
-				// does not encode the answer a second time.
-				if err := s.ack(ctx, id, json.RawMessage(b)); err == nil {
-					s.obs.Acked(string(socketmode.EventTypeSlashCommand), time.Since(received))
-					return
-				}
-			}
-			// Too big for the socket: ack now, answer through the Web API.
-			s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
-			s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
-			return
-		}
-		s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
+	case r = <-res:
+		inTime = true
 	case <-timer.C:
-		// Slack needs the ack within 3 s; the answer follows when ready.
-		s.ackNow(ctx, log, id, string(socketmode.EventTypeSlashCommand), received)
-		r := <-res
-		logResult(log, r)
-		s.obs.Command(name, outcome(r))
-		if m := r.reply.Message; m != nil {
-			s.deliver(ctx, log, cmd.ResponseURL, cmd.ChannelID, cmd.UserID, *m)
-		}
+		s.ackNow(ctx, log, id, kind, received)
+		r = <-res
 	}
+	logResult(log, r)
+	return r, inTime
 }
 
 // checkedReply returns m, or a plain stand-in when m breaks Block Kit limits.
@@ -485,31 +497,25 @@ func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string
 		}
 	}
 	res := s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
-	timer := time.NewTimer(s.cfg.AckBudget - time.Since(received))
-	defer timer.Stop()
-	select {
-	case r := <-res:
-		logResult(log, r)
-		s.obs.Command(sub.CallbackID, outcome(r))
-		var payload any
-		if len(r.reply.Errors) > 0 {
-			payload = viewErrors{ResponseAction: "errors", Errors: r.reply.Errors}
-		}
-		if err := s.ack(ctx, id, payload); err != nil {
-			log.Warn("ack failed", "err", err)
-			return
-		}
-		s.obs.Acked("view_submission", time.Since(received))
-	case <-timer.C:
-		// Too slow to keep the modal open; close it and let the work finish.
-		s.ackNow(ctx, log, id, "view_submission", received)
-		r := <-res
-		logResult(log, r)
-		s.obs.Command(sub.CallbackID, outcome(r))
+	r, inTime := s.await(ctx, log, id, "view_submission", received, res)
+	s.obs.Command(sub.CallbackID, outcome(r))
+	if !inTime {
+		// The modal closed with the empty ack; errors can no longer show
+		// on its inputs.
 		if len(r.reply.Errors) > 0 {
 			s.lateSubmissionFailed(ctx, log, sub.UserID, typed)
 		}
+		return
 	}
+	var payload any
+	if len(r.reply.Errors) > 0 {
+		payload = viewErrors{ResponseAction: "errors", Errors: r.reply.Errors}
+	}
+	if err := s.ack(ctx, id, payload); err != nil {
+		log.Warn("ack failed", "err", err)
+		return
+	}
+	s.obs.Acked("view_submission", time.Since(received))
 }
 
 // maxLateNotice keeps the notice within what Validate allows a message's
