@@ -52,6 +52,10 @@ type Config struct {
 	AppID  string
 }
 
+// ackFlush is how long a stop waits, once no work is in flight, for queued
+// acks to reach the socket.
+const ackFlush = 100 * time.Millisecond
+
 // Slack runs the bot over Socket Mode.
 type Slack struct {
 	cfg       Config
@@ -60,7 +64,9 @@ type Slack struct {
 	log       *slog.Logger
 	obs       Observer
 	connected atomic.Bool
-	inflight  sync.WaitGroup
+	// inflight counts envelopes being served and handlers running, so a
+	// stop can wait for them.
+	inflight tracker
 }
 
 // New returns a Socket Mode transport; Run connects it.
@@ -96,9 +102,9 @@ func New(cfg Config) *Slack {
 // Connected says whether the Socket Mode socket is up (for /readyz).
 func (s *Slack) Connected() bool { return s.connected.Load() }
 
-// Run connects and serves until ctx is cancelled, then stops reading new
-// work, lets the envelopes already received finish (acked and answered)
-// within drain, and returns. It returns early with an error only when
+// Run connects and serves until ctx is cancelled, then starts no new work
+// (what still arrives is acked with a "try again"), lets the envelopes
+// already received finish (acked and answered) within drain, and returns. It returns early with an error only when
 // Slack refuses the app token for good.
 func (s *Slack) Run(ctx context.Context, drain time.Duration) error {
 	// The socket outlives ctx by the drain period, because answers to
@@ -119,24 +125,34 @@ loop:
 			err = fmt.Errorf("socket mode: %w", err)
 			break loop
 		case evt := <-s.client.Events:
-			s.handleEvent(sockCtx, evt)
+			s.handleEvent(sockCtx, evt, false)
 		}
 	}
-	done := make(chan struct{})
-	go func() { s.inflight.Wait(); close(done) }()
-	// Keep acking what still arrives while in-flight work drains.
+	// Keep acking what still arrives while in-flight work drains, but start
+	// no handler for it: the drain waits only for work already under way.
 	t := time.NewTimer(drain)
 	defer t.Stop()
+	idle := s.inflight.idle()
+	var flushed <-chan time.Time
 wait:
 	for {
 		select {
-		case <-done:
+		case <-idle:
+			// slack-go's AckCtx returns once the ack is queued, and its
+			// sender drops the queue when the socket's context ends: give
+			// the last acks a moment to be written. Envelopes arriving
+			// meanwhile are acked too, but no longer extend the stop.
+			idle, flushed = nil, time.After(ackFlush)
+		case <-flushed:
 			break wait
 		case <-t.C:
 			s.log.Warn("shutdown: in-flight envelopes did not finish in time", "drain", drain)
 			break wait
 		case evt := <-s.client.Events:
-			s.handleEvent(sockCtx, evt)
+			s.handleEvent(sockCtx, evt, true)
+			if idle != nil {
+				idle = s.inflight.idle()
+			}
 		}
 	}
 	s.connected.Store(false)
@@ -149,8 +165,9 @@ wait:
 
 // handleEvent runs on the one goroutine that drains client.Events. It never
 // blocks on handler work: slack-go stops reading the socket (and so stops
-// answering Slack's pings) while Events is full.
-func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event) {
+// answering Slack's pings) while Events is full. While draining, envelopes
+// are acked and the user told to try again, but no handler starts.
+func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event, draining bool) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		// slack-go emits this before every (re)connect, and only then:
@@ -190,10 +207,10 @@ func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event) {
 			return
 		}
 		received := time.Now()
-		s.inflight.Add(1)
+		s.inflight.add()
 		go func() {
-			defer s.inflight.Done()
-			s.serve(ctx, evt, received)
+			defer s.inflight.done()
+			s.serve(ctx, evt, received, draining)
 		}()
 	default:
 		s.log.Debug("socket mode event ignored", "type", evt.Type)
@@ -226,8 +243,9 @@ func (s *Slack) ack(ctx context.Context, envelopeID string, payload any) error {
 	return s.client.AckCtx(ctx, envelopeID, payload)
 }
 
-// serve handles one envelope: decode, check it is ours, ack and answer.
-func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.Time) {
+// serve handles one envelope: decode, check it is ours, ack and answer, or
+// while draining ack and say so.
+func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.Time, draining bool) {
 	id := evt.Request.EnvelopeID
 	log := s.log.With("envelope_id", id, "envelope", string(evt.Type))
 	switch data := evt.Data.(type) {
@@ -237,6 +255,10 @@ func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.T
 			s.ignore(ctx, log, id, data.TeamID, data.APIAppID)
 			return
 		}
+		if draining {
+			s.ackRestarting(ctx, log, id, received)
+			return
+		}
 		s.serveSlash(ctx, log, id, data, received)
 	case slack.InteractionCallback:
 		log = log.With("team", data.Team.ID, "channel", channelOf(data), "user", data.User.ID)
@@ -244,10 +266,12 @@ func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.T
 			s.ignore(ctx, log, id, data.Team.ID, data.APIAppID)
 			return
 		}
-		switch data.Type {
-		case slack.InteractionTypeBlockActions:
+		switch {
+		case draining:
+			s.refuseInteraction(ctx, log, id, data, received)
+		case data.Type == slack.InteractionTypeBlockActions:
 			s.serveActions(ctx, log, id, data, received)
-		case slack.InteractionTypeViewSubmission:
+		case data.Type == slack.InteractionTypeViewSubmission:
 			s.serveSubmission(ctx, log, id, data, received)
 		default:
 			s.ackNow(ctx, log, id, string(evt.Type), received)
@@ -299,9 +323,9 @@ type result struct {
 // panic into an error, and delivers the result on the returned channel.
 func (s *Slack) run(ctx context.Context, timeout time.Duration, f func(context.Context) (handlers.Reply, error)) <-chan result {
 	out := make(chan result, 1)
-	s.inflight.Add(1)
+	s.inflight.add()
 	go func() {
-		defer s.inflight.Done()
+		defer s.inflight.done()
 		hctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		defer func() {
@@ -469,18 +493,13 @@ func (s *Slack) serveActions(ctx context.Context, log *slog.Logger, id string, i
 	}
 }
 
-// viewErrors is the ack that keeps a modal open with errors on its inputs.
-type viewErrors struct {
-	ResponseAction string            `json:"response_action"`
-	Errors         map[string]string `json:"errors"`
-}
-
-func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
-	sub := handlers.Submission{
+// submission is the handlers' view of a submitted modal, and what the user
+// typed into it, in case the modal closes on it.
+func submission(ic slack.InteractionCallback) (sub handlers.Submission, typed []string) {
+	sub = handlers.Submission{
 		TeamID: ic.Team.ID, UserID: ic.User.ID, CallbackID: ic.View.CallbackID,
 		PrivateMetadata: ic.View.PrivateMetadata, Values: map[string]map[string]string{},
 	}
-	var typed []string // what the user wrote, in case the modal closes on it
 	if ic.View.State != nil {
 		for blockID, actions := range ic.View.State.Values {
 			sub.Values[blockID] = map[string]string{}
@@ -496,6 +515,17 @@ func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string
 			}
 		}
 	}
+	return sub, typed
+}
+
+// viewErrors is the ack that keeps a modal open with errors on its inputs.
+type viewErrors struct {
+	ResponseAction string            `json:"response_action"`
+	Errors         map[string]string `json:"errors"`
+}
+
+func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+	sub, typed := submission(ic)
 	res := s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
 	r, inTime := s.await(ctx, log, id, "view_submission", received, res)
 	s.obs.Command(sub.CallbackID, outcome(r))
@@ -545,6 +575,71 @@ func (s *Slack) lateSubmissionFailed(ctx context.Context, log *slog.Logger, user
 	if _, err := s.cfg.Sender.PostMessage(ctx, handlers.Message{Channel: userID, Text: text}); err != nil {
 		log.Error("could not tell the user their submission was not saved", "err", err)
 	}
+}
+
+// restarting is the answer to what arrives while the bot stops.
+const restarting = "⚠️ I'm restarting and did not do that. Please try again in a few seconds."
+
+// ackRestarting answers a slash command that arrived during a stop.
+func (s *Slack) ackRestarting(ctx context.Context, log *slog.Logger, id string, received time.Time) {
+	payload := ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: restarting}
+	if err := s.ack(ctx, id, payload); err != nil {
+		log.Warn("ack failed", "err", err)
+		return
+	}
+	s.obs.Acked(string(socketmode.EventTypeSlashCommand), time.Since(received))
+}
+
+// refuseInteraction acks a click or a modal that arrived during a stop and
+// tells the user it was not done: a click through its response_url, a
+// modal, which the ack closes, by a message quoting what they wrote.
+func (s *Slack) refuseInteraction(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+	s.ackNow(ctx, log, id, string(ic.Type), received)
+	switch ic.Type {
+	case slack.InteractionTypeBlockActions:
+		s.deliver(ctx, log, ic.ResponseURL, channelOf(ic), ic.User.ID, handlers.Message{Text: restarting})
+	case slack.InteractionTypeViewSubmission:
+		_, typed := submission(ic)
+		s.lateSubmissionFailed(ctx, log, ic.User.ID, typed)
+	}
+}
+
+// tracker counts work in flight. Unlike a sync.WaitGroup, work may start
+// while a drain waits for the count to reach zero.
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed when n last dropped to zero
+}
+
+func (t *tracker) add() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n == 0 {
+		t.zero = make(chan struct{})
+	}
+	t.n++
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n--
+	if t.n == 0 {
+		close(t.zero)
+	}
+}
+
+// idle returns a channel that is closed once no work is in flight.
+func (t *tracker) idle() <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return t.zero
 }
 
 // commandName is the subcommand word for metrics, bounded to the known
