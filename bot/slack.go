@@ -52,6 +52,18 @@ type Config struct {
 	AppID  string
 }
 
+// AnswerGrace bounds the sending of one answer (429 waits included), and
+// so how long a stop waits, after the drain, for the handlers it cancelled
+// to return and for their answers to be sent: Run returns within drain +
+// AnswerGrace, and a moment to flush the last acks.
+const AnswerGrace = 30 * time.Second
+
+// answerContext bounds the sending of an answer. It is not cancelled with
+// ctx: an answer saying that work was cancelled by a stop must still go out.
+func answerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), AnswerGrace)
+}
+
 // ackFlush is how long a stop waits, once no work is in flight, for queued
 // acks to reach the socket.
 const ackFlush = 100 * time.Millisecond
@@ -102,15 +114,21 @@ func New(cfg Config) *Slack {
 // Connected says whether the Socket Mode socket is up (for /readyz).
 func (s *Slack) Connected() bool { return s.connected.Load() }
 
-// Run connects and serves until ctx is cancelled, then starts no new work
-// (what still arrives is acked with a "try again"), lets the envelopes
-// already received finish (acked and answered) within drain, and returns. It returns early with an error only when
-// Slack refuses the app token for good.
+// Run connects and serves until ctx is cancelled, then stops: it starts no
+// new work (what still arrives is acked with a "try again"), lets the
+// envelopes already received finish within drain, cancels the handlers
+// still running then, and waits up to AnswerGrace for them to return and
+// their answers to be sent. It returns early with an error only when Slack
+// refuses the app token for good.
 func (s *Slack) Run(ctx context.Context, drain time.Duration) error {
 	// The socket outlives ctx by the drain period, because answers to
 	// envelopes already received still go out through it.
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
+	// Handlers run under work, which a stop cancels only once the drain is
+	// over, so that a vote or a form being saved ends saved or refused.
+	work, stopWork := context.WithCancel(sockCtx)
+	defer stopWork()
 	runErr := make(chan error, 1)
 	go func() { runErr <- s.client.RunContext(sockCtx) }()
 
@@ -125,15 +143,17 @@ loop:
 			err = fmt.Errorf("socket mode: %w", err)
 			break loop
 		case evt := <-s.client.Events:
-			s.handleEvent(sockCtx, evt, false)
+			s.handleEvent(sockCtx, work, evt, false)
 		}
 	}
 	// Keep acking what still arrives while in-flight work drains, but start
 	// no handler for it: the drain waits only for work already under way.
+	// Handlers still running after drain are cancelled, and given
+	// AnswerGrace to return and have their answers sent.
 	t := time.NewTimer(drain)
 	defer t.Stop()
 	idle := s.inflight.idle()
-	var flushed <-chan time.Time
+	var flushed, giveUp <-chan time.Time
 wait:
 	for {
 		select {
@@ -146,10 +166,14 @@ wait:
 		case <-flushed:
 			break wait
 		case <-t.C:
-			s.log.Warn("shutdown: in-flight envelopes did not finish in time", "drain", drain)
+			s.log.Warn("shutdown: cancelling handlers still running after the drain", "drain", drain)
+			stopWork()
+			giveUp = time.After(AnswerGrace)
+		case <-giveUp:
+			s.log.Error("shutdown: handlers did not end after being cancelled", "grace", AnswerGrace)
 			break wait
 		case evt := <-s.client.Events:
-			s.handleEvent(sockCtx, evt, true)
+			s.handleEvent(sockCtx, work, evt, true)
 			if idle != nil {
 				idle = s.inflight.idle()
 			}
@@ -167,7 +191,10 @@ wait:
 // blocks on handler work: slack-go stops reading the socket (and so stops
 // answering Slack's pings) while Events is full. While draining, envelopes
 // are acked and the user told to try again, but no handler starts.
-func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event, draining bool) {
+//
+// ctx lasts as long as the socket, for acks and answers; handlers run
+// under work.
+func (s *Slack) handleEvent(ctx, work context.Context, evt socketmode.Event, draining bool) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		// slack-go emits this before every (re)connect, and only then:
@@ -210,7 +237,7 @@ func (s *Slack) handleEvent(ctx context.Context, evt socketmode.Event, draining 
 		s.inflight.add()
 		go func() {
 			defer s.inflight.done()
-			s.serve(ctx, evt, received, draining)
+			s.serve(ctx, work, evt, received, draining)
 		}()
 	default:
 		s.log.Debug("socket mode event ignored", "type", evt.Type)
@@ -245,7 +272,7 @@ func (s *Slack) ack(ctx context.Context, envelopeID string, payload any) error {
 
 // serve handles one envelope: decode, check it is ours, ack and answer, or
 // while draining ack and say so.
-func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.Time, draining bool) {
+func (s *Slack) serve(ctx, work context.Context, evt socketmode.Event, received time.Time, draining bool) {
 	id := evt.Request.EnvelopeID
 	log := s.log.With("envelope_id", id, "envelope", string(evt.Type))
 	switch data := evt.Data.(type) {
@@ -259,7 +286,7 @@ func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.T
 			s.ackRestarting(ctx, log, id, received)
 			return
 		}
-		s.serveSlash(ctx, log, id, data, received)
+		s.serveSlash(ctx, work, log, id, data, received)
 	case slack.InteractionCallback:
 		log = log.With("team", data.Team.ID, "channel", channelOf(data), "user", data.User.ID)
 		if !s.ours(data.Team.ID, data.APIAppID) {
@@ -270,9 +297,9 @@ func (s *Slack) serve(ctx context.Context, evt socketmode.Event, received time.T
 		case draining:
 			s.refuseInteraction(ctx, log, id, data, received)
 		case data.Type == slack.InteractionTypeBlockActions:
-			s.serveActions(ctx, log, id, data, received)
+			s.serveActions(ctx, work, log, id, data, received)
 		case data.Type == slack.InteractionTypeViewSubmission:
-			s.serveSubmission(ctx, log, id, data, received)
+			s.serveSubmission(ctx, work, log, id, data, received)
 		default:
 			s.ackNow(ctx, log, id, string(evt.Type), received)
 		}
@@ -377,13 +404,13 @@ type ackMessage struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-func (s *Slack) serveSlash(ctx context.Context, log *slog.Logger, id string, cmd slack.SlashCommand, received time.Time) {
+func (s *Slack) serveSlash(ctx, work context.Context, log *slog.Logger, id string, cmd slack.SlashCommand, received time.Time) {
 	req := handlers.Slash{
 		TeamID: cmd.TeamID, ChannelID: cmd.ChannelID, UserID: cmd.UserID,
 		Text: cmd.Text, TriggerID: cmd.TriggerID, ResponseURL: cmd.ResponseURL,
 	}
 	name := commandName(cmd.Text)
-	res := s.run(ctx, s.cfg.HandlerTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
+	res := s.run(work, s.cfg.HandlerTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
 	r, inTime := s.await(ctx, log, id, string(socketmode.EventTypeSlashCommand), received, res)
 	s.obs.Command(name, outcome(r))
 	m := r.reply.Message
@@ -453,7 +480,7 @@ func responseType(m *handlers.Message) string {
 // url) goes out as an ephemeral message instead: after a 5xx the user may
 // see it twice, which beats not hearing whether a vote was saved.
 func (s *Slack) deliver(ctx context.Context, log *slog.Logger, responseURL, channelID, userID string, m handlers.Message) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := answerContext(ctx)
 	defer cancel()
 	if responseURL != "" {
 		err := s.cfg.Sender.Respond(ctx, responseURL, m)
@@ -473,7 +500,7 @@ func (s *Slack) deliver(ctx context.Context, log *slog.Logger, responseURL, chan
 	}
 }
 
-func (s *Slack) serveActions(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+func (s *Slack) serveActions(ctx, work context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
 	// block_actions acks carry nothing; ack first so Slack shows no warning.
 	s.ackNow(ctx, log, id, "block_actions", received)
 	for _, act := range ic.ActionCallback.BlockActions {
@@ -483,7 +510,7 @@ func (s *Slack) serveActions(ctx context.Context, log *slog.Logger, id string, i
 			MessageTS: ic.Container.MessageTs, ThreadTS: ic.Container.ThreadTs,
 			Ephemeral: ic.Container.IsEphemeral, TriggerID: ic.TriggerID, ResponseURL: ic.ResponseURL,
 		}
-		r := <-s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Action(ctx, a) })
+		r := <-s.run(work, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Action(ctx, a) })
 		alog := log.With("action_id", a.ActionID)
 		logResult(alog, r)
 		s.obs.Command(handlers.ActionBase(a.ActionID), outcome(r))
@@ -524,9 +551,9 @@ type viewErrors struct {
 	Errors         map[string]string `json:"errors"`
 }
 
-func (s *Slack) serveSubmission(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
+func (s *Slack) serveSubmission(ctx, work context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
 	sub, typed := submission(ic)
-	res := s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
+	res := s.run(work, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
 	r, inTime := s.await(ctx, log, id, "view_submission", received, res)
 	s.obs.Command(sub.CallbackID, outcome(r))
 	if !inTime {
@@ -569,7 +596,7 @@ func (s *Slack) lateSubmissionFailed(ctx context.Context, log *slog.Logger, user
 	if r := []rune(text); len(r) > maxLateNotice {
 		text = string(r[:maxLateNotice-1]) + "…"
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := answerContext(ctx)
 	defer cancel()
 	// Posting to a user id is a direct message from the app.
 	if _, err := s.cfg.Sender.PostMessage(ctx, handlers.Message{Channel: userID, Text: text}); err != nil {

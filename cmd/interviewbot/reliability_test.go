@@ -640,3 +640,64 @@ func TestEndToEndStopWithDatabaseHung(t *testing.T) {
 		t.Errorf("stopping took %v with the database hung", took)
 	}
 }
+
+// TestEndToEndStopDuringSlowWrite: SIGTERM while a feedback form is being
+// saved, slowly: another transaction holds the ratings table. The stop lets
+// the click's budget run out, then the user is told in a direct message
+// that the closed form was NOT saved, with what they wrote, and only then
+// is the database closed.
+func TestEndToEndStopDuringSlowWrite(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	h := startBot(t, s)
+
+	h.slash("practice sbe technical")
+	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
+	h.openFeedback(questionOf(t, post), post.TS)
+
+	tx, err := h.db().Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE ratings IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	const notes = "Ask about retries and timeouts"
+	ack, err := s.ViewSubmission(h.ctx(), slacktest.Submission{Values: map[string]map[string]slacktest.ViewValue{
+		"rating": {"stars": {Type: "static_select", SelectedOption: "4"}},
+		"notes":  {"notes": {Value: notes}},
+	}})
+	if err != nil || len(ack.Payload) > 0 {
+		t.Fatalf("submission acked with %s, %v; want an empty ack at the budget", ack.Payload, err)
+	}
+	h.cancel() // SIGTERM, with the rating still waiting for the lock
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			t.Errorf("runBot returned %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the bot did not stop within a minute")
+	}
+	tx.Rollback()
+
+	var told bool
+	for _, m := range s.Messages() {
+		if m.Channel == slacktest.DMChannel(slacktest.DefaultUserID) && strings.Contains(m.Text, "NOT saved") && strings.Contains(m.Text, notes) {
+			told = true
+		}
+	}
+	if !told {
+		t.Error("the user was not told the closed form was NOT saved")
+	}
+	if strings.Contains(h.logs.String(), "database is closed") {
+		t.Error("the database was closed under a handler still running")
+	}
+	var ratings int
+	if err := h.db().Get(&ratings, `SELECT count(*) FROM ratings`); err != nil || ratings != 0 {
+		t.Errorf("%d ratings stored (%v), yet the user was told none was", ratings, err)
+	}
+}

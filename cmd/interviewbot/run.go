@@ -33,9 +33,23 @@ const usage = `usage: interviewbot [run | shell | healthcheck | questions lint|i
 
 Configuration comes from the environment; see the README.`
 
-// shutdownTimeout bounds a graceful stop: answering the envelopes already
-// received, stopping the scheduler, closing the database.
-const shutdownTimeout = 10 * time.Second
+// How long a graceful stop (SIGTERM) takes, step by step.
+const (
+	// clickTimeout bounds a button's or a modal's work, database included.
+	clickTimeout = 15 * time.Second
+	// drainTimeout is how long a stop lets the envelopes already received
+	// finish. It outlasts a click's budget, so that a vote or a feedback
+	// form being saved ends saved or answered "NOT saved", never cut off.
+	// A slash command still running then (a kit waiting out rate limits)
+	// is cancelled and answered; an unfinished kit resumes on a replica.
+	drainTimeout = clickTimeout + 5*time.Second
+	// shutdownTimeout bounds each step after the transport has stopped:
+	// the scheduler and the HTTP server, then the database.
+	shutdownTimeout = 10 * time.Second
+	// stopTimeout is the longest a graceful stop takes; the pod's
+	// terminationGracePeriodSeconds (deploy/kubernetes) must exceed it.
+	stopTimeout = drainTimeout + bot.AnswerGrace + 2*shutdownTimeout
+)
 
 // run is the whole program; main only turns its error into an exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -124,7 +138,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	}
 	metrics.watchDatabase(reg, db.Failures)
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
-	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
+	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID, ClickTimeout: clickTimeout})
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)
 	if err != nil {
@@ -162,7 +176,9 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		}
 	}()
 
-	runErr := transport.Run(ctx, shutdownTimeout)
+	// Run returns once the handlers in flight have ended, so the database,
+	// closed last, is never closed under them.
+	runErr := transport.Run(ctx, drainTimeout)
 	log.Info("interviewbot stopping")
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()

@@ -5,6 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -213,5 +217,23 @@ func TestGracefulStop(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d practice posts, want the one in flight", n)
+	}
+}
+
+// TestStopFitsKubernetesGrace: the pod's grace period covers the longest
+// graceful stop, or Kubernetes kills the bot while it still answers.
+func TestStopFitsKubernetesGrace(t *testing.T) {
+	t.Parallel()
+	manifest, err := os.ReadFile(filepath.Join("..", "..", "deploy", "kubernetes", "deployment.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*terminationGracePeriodSeconds:\s*(\d+)`).FindSubmatch(manifest)
+	if m == nil {
+		t.Fatal("deployment.yaml sets no terminationGracePeriodSeconds")
+	}
+	grace, _ := strconv.Atoi(string(m[1]))
+	if time.Duration(grace)*time.Second <= stopTimeout {
+		t.Errorf("terminationGracePeriodSeconds is %d s; a graceful stop takes up to %v", grace, stopTimeout)
 	}
 }
