@@ -78,14 +78,14 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	}
 	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database: malformed connection string: %w", redact(err, dsn))
+		return nil, fmt.Errorf("open database: %w", dsnError(err, dsn))
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = defaultConnectTimeout
 	}
 	connector, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", redact(err, dsn))
+		return nil, fmt.Errorf("open database: %w", dsnError(err, dsn))
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -161,6 +161,23 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *DB) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// errKeyValueDSN is the whole error for a key=value connection string lib/pq
+// refuses: its own message quotes the part it choked on, which may be a piece
+// of the password (after an unquoted space, a stray quote).
+var errKeyValueDSN = errors.New("malformed key=value connection string: " +
+	"put a value holding spaces, quotes or backslashes in single quotes, " +
+	`escaping ' and \ inside with a backslash, and check the values of port, ` +
+	"sslmode and connect_timeout")
+
+// dsnError describes why dsn was refused without any part of dsn, which may
+// hold a password and would end up in logs.
+func dsnError(err error, dsn string) error {
+	if !strings.Contains(dsn, "://") {
+		return errKeyValueDSN
+	}
+	return fmt.Errorf("malformed connection string: %w", redact(err, dsn))
 }
 
 // redact removes the connection string (and so any password in it) from a

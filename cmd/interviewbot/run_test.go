@@ -117,6 +117,7 @@ func TestStartupErrors(t *testing.T) {
 		{"missing bot token", map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"},
 		{"missing database", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"},
 		{"malformed database", map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL"},
+		{"key=value database with a space in its password", map[string]string{"DATABASE_URL": "host=127.0.0.1 password=pw secretpw"}, "DATABASE_URL"},
 		{"bad api url", map[string]string{"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"},
 		{"bad admins", map[string]string{"INTERVIEWBOT_ADMINS": "alice"}, "INTERVIEWBOT_ADMINS"},
 		{"bad http addr", map[string]string{"HTTP_ADDR": "nope"}, "HTTP_ADDR"},
@@ -140,7 +141,7 @@ func TestStartupErrors(t *testing.T) {
 				t.Errorf("took %v, want < 1 s", d)
 			}
 			msg := err.Error()
-			if !strings.HasPrefix(msg, tt.variable+" ") || strings.Contains(msg, "\n") {
+			if !strings.HasPrefix(msg, tt.variable+" ") && !strings.HasPrefix(msg, tt.variable+": ") || strings.Contains(msg, "\n") {
 				t.Errorf("error %q: want one line starting with %s", msg, tt.variable)
 			}
 			for _, secret := range []string{"secretappvalue", "secretbotvalue", "secretpw"} {
