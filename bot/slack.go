@@ -513,7 +513,7 @@ func (s *Slack) serveActions(ctx, work context.Context, log *slog.Logger, id str
 		r := <-s.run(work, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Action(ctx, a) })
 		alog := log.With("action_id", a.ActionID)
 		logResult(alog, r)
-		s.obs.Command(handlers.ActionBase(a.ActionID), outcome(r))
+		s.obs.Command(interactiveName(a.ActionID), outcome(r))
 		if m := r.reply.Message; m != nil {
 			s.deliver(ctx, alog, a.ResponseURL, a.ChannelID, a.UserID, *m)
 		}
@@ -555,7 +555,7 @@ func (s *Slack) serveSubmission(ctx, work context.Context, log *slog.Logger, id 
 	sub, typed := submission(ic)
 	res := s.run(work, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
 	r, inTime := s.await(ctx, log, id, "view_submission", received, res)
-	s.obs.Command(sub.CallbackID, outcome(r))
+	s.obs.Command(interactiveName(sub.CallbackID), outcome(r))
 	if !inTime {
 		// The modal closed with the empty ack; errors can no longer show
 		// on its inputs.
@@ -621,13 +621,16 @@ func (s *Slack) ackRestarting(ctx context.Context, log *slog.Logger, id string, 
 // tells the user it was not done: a click through its response_url, a
 // modal, which the ack closes, by a message quoting what they wrote.
 func (s *Slack) refuseInteraction(ctx context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
-	s.ackNow(ctx, log, id, string(ic.Type), received)
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
+		s.ackNow(ctx, log, id, "block_actions", received)
 		s.deliver(ctx, log, ic.ResponseURL, channelOf(ic), ic.User.ID, handlers.Message{Text: restarting})
 	case slack.InteractionTypeViewSubmission:
+		s.ackNow(ctx, log, id, "view_submission", received)
 		_, typed := submission(ic)
 		s.lateSubmissionFailed(ctx, log, ic.User.ID, typed)
+	default:
+		s.ackNow(ctx, log, id, string(socketmode.EventTypeInteractive), received)
 	}
 }
 
@@ -667,6 +670,20 @@ func (t *tracker) idle() <-chan struct{} {
 		return c
 	}
 	return t.zero
+}
+
+// interactiveName is an action_id's or a callback_id's name for metrics: its
+// contract id when it is one of the product's, else "unknown". The ids come
+// from the payload, which anyone holding the app token can forge, and each
+// distinct label is a new time series.
+func interactiveName(id string) string {
+	switch base := handlers.ActionBase(id); base {
+	case handlers.ActionRateUp, handlers.ActionRateDown, handlers.ActionFeedbackOpen,
+		handlers.ActionShareList, handlers.ActionShowCategory, handlers.ActionShowGuidance,
+		handlers.CallbackFeedback:
+		return base
+	}
+	return "unknown"
 }
 
 // commandName is the subcommand word for metrics, bounded to the known

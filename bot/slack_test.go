@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -304,4 +305,84 @@ func TestStopUnderLoad(t *testing.T) {
 			t.Fatalf("Run: %v", err)
 		}
 	}
+}
+
+// commandLog records the names the transport counts commands under.
+type commandLog struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (c *commandLog) APICall(string, string)      {}
+func (c *commandLog) Acked(string, time.Duration) {}
+func (c *commandLog) Reconnect()                  {}
+func (c *commandLog) Command(name, _ string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.names = append(c.names, name)
+}
+
+func (c *commandLog) seen() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.names)
+}
+
+// TestMetricNamesBounded: action_ids and callback_ids come from the
+// payload, which anyone holding a socket can forge; only the product's own
+// ids may become a metric label, the rest count as "unknown".
+func TestMetricNamesBounded(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	obs := &commandLog{}
+	log := slog.New(slog.DiscardHandler)
+	sender := bot.NewSender(bot.SenderConfig{BotToken: s.BotToken(), AppToken: s.AppToken(), APIURL: s.APIURL(), Log: log, Observer: obs})
+	tr := bot.New(bot.Config{Sender: sender, Handler: quietHandler{}, Log: log, PingInterval: 5 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tr.Run(ctx, 5*time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := s.WaitConnected(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, id := range []string{handlers.ActionRateUp + ":2", "forged_" + strings.Repeat("x", 200)} {
+		if _, err := s.BlockAction(wctx, slacktest.Action{ActionID: id, Value: "v"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{handlers.CallbackFeedback, "forged_callback_1"} {
+		if _, err := s.ViewSubmission(wctx, slacktest.Submission{CallbackID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for len(obs.seen()) < 4 && wctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	got := obs.seen()
+	slices.Sort(got)
+	want := []string{handlers.CallbackFeedback, handlers.ActionRateUp, "unknown", "unknown"}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("commands counted as %q, want %q", got, want)
+	}
+}
+
+// quietHandler answers every envelope with nothing.
+type quietHandler struct{}
+
+func (quietHandler) Slash(context.Context, handlers.Slash) (handlers.Reply, error) {
+	return handlers.Reply{}, nil
+}
+func (quietHandler) Action(context.Context, handlers.Action) (handlers.Reply, error) {
+	return handlers.Reply{}, nil
+}
+func (quietHandler) Submit(context.Context, handlers.Submission) (handlers.Reply, error) {
+	return handlers.Reply{}, nil
 }
