@@ -231,7 +231,13 @@ func (s *Sender) Permalink(ctx context.Context, channelID, ts string) (string, e
 	return link, err
 }
 
-// AuthTest checks the bot token and returns the workspace (team) id.
+// ErrTokenRefused marks an auth.test that Slack answered by refusing the
+// bot token, as opposed to one that got no answer from Slack at all.
+var ErrTokenRefused = errors.New("the token was refused")
+
+// AuthTest checks the bot token and returns the workspace (team) id. The
+// error wraps ErrTokenRefused when Slack answered and refused the token;
+// otherwise the Web API could not be reached or is not Slack's.
 func (s *Sender) AuthTest(ctx context.Context) (teamID string, err error) {
 	err = s.call(ctx, "auth.test", func() error {
 		r, err := s.api.AuthTestContext(ctx)
@@ -240,5 +246,8 @@ func (s *Sender) AuthTest(ctx context.Context) (teamID string, err error) {
 		}
 		return err
 	})
+	if _, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		err = fmt.Errorf("%w: %w", ErrTokenRefused, err)
+	}
 	return teamID, err
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -134,7 +135,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	teamID, err := sender.AuthTest(authCtx)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
+		return authError(err, cfg.apiURL)
 	}
 	metrics.watchDatabase(reg, db.Failures)
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
@@ -192,6 +193,20 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		runErr = fmt.Errorf("http server: %w", err)
 	}
 	return runErr
+}
+
+// authError names the setting at fault when auth.test failed: the token
+// only when Slack answered and refused it, else the API URL.
+func authError(err error, apiURL string) error {
+	if errors.Is(err, bot.ErrTokenRefused) {
+		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
+	}
+	if urlErr, ok := errors.AsType[*url.Error](err); ok {
+		// No answer at all: the URL is wrong or the network is down. The
+		// url.Error repeats the method's URL; the base is what to check.
+		return fmt.Errorf("SLACK_API_URL: cannot reach %s: %w", apiURL, urlErr.Err)
+	}
+	return fmt.Errorf("SLACK_API_URL: %s did not answer auth.test as Slack's Web API does: %w", apiURL, err)
 }
 
 // closeBounded closes the store last, but gives up after the shutdown

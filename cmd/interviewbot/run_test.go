@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -236,5 +238,47 @@ func TestStopFitsKubernetesGrace(t *testing.T) {
 	grace, _ := strconv.Atoi(string(m[1]))
 	if time.Duration(grace)*time.Second <= stopTimeout {
 		t.Errorf("terminationGracePeriodSeconds is %d s; a graceful stop takes up to %v", grace, stopTimeout)
+	}
+}
+
+// TestStartupSaysWhichSlackSettingFailed: a Web API that cannot be reached
+// or is not Slack's is reported as SLACK_API_URL, and only a token Slack
+// refused as SLACK_BOT_TOKEN.
+func TestStartupSaysWhichSlackSettingFailed(t *testing.T) {
+	t.Parallel()
+	slack := slacktest.New()
+	t.Cleanup(slack.Close)
+	notSlack := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(notSlack.Close)
+	tests := []struct {
+		name, apiURL, botToken string
+		wantPrefix, wantText   string
+	}{
+		{"nothing listens", "http://127.0.0.1:1/api/", slack.BotToken(), "SLACK_API_URL: cannot reach http://127.0.0.1:1/api/", "connection refused"},
+		{"not Slack's API", notSlack.URL + "/api/", slack.BotToken(), "SLACK_API_URL: " + notSlack.URL + "/api/", "404"},
+		{"token refused", slack.APIURL(), "xoxb-111-222-revokedbotvalue", "SLACK_BOT_TOKEN: Slack refused it", "invalid_auth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{
+				"SLACK_APP_TOKEN": slack.AppToken(),
+				"SLACK_BOT_TOKEN": tt.botToken,
+				"SLACK_API_URL":   tt.apiURL,
+				"DATABASE_URL":    "postgres://u:secretpw@127.0.0.1:1/db?sslmode=disable",
+				"HTTP_ADDR":       "127.0.0.1:0",
+			}
+			var out syncBuffer
+			err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &out, &out)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, tt.wantPrefix) || !strings.Contains(msg, tt.wantText) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q: want one line starting %q and naming %q", msg, tt.wantPrefix, tt.wantText)
+			}
+			if strings.Contains(msg+out.String(), "revokedbotvalue") || strings.Contains(msg+out.String(), "secretpw") {
+				t.Errorf("output leaks a secret: %q %q", msg, out.String())
+			}
+		})
 	}
 }
