@@ -57,6 +57,8 @@ type DB struct {
 	dsn       string
 	stopCache context.CancelFunc
 	cacheDone *sync.WaitGroup
+	// gate is the pool's connector; HoldUntil closes it.
+	gate *gatedConnector
 }
 
 var _ handlers.Store = (*DB)(nil)
@@ -91,13 +93,48 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	sqlDB := sql.OpenDB(connector)
+	gate := &gatedConnector{Connector: connector}
+	sqlDB := sql.OpenDB(gate)
 	sqlDB.SetMaxOpenConns(maxOpenConns)
 	sqlDB.SetMaxIdleConns(maxOpenConns)
 	sqlDB.SetConnMaxIdleTime(connMaxIdleTime)
 	sqlDB.SetConnMaxLifetime(connMaxLifetime)
 	pool := sqlx.NewDb(sqlDB, "postgres")
-	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64), cache: &teamCache{}, dsn: dsn, cacheDone: new(sync.WaitGroup)}, nil
+	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64), cache: &teamCache{}, dsn: dsn, cacheDone: new(sync.WaitGroup), gate: gate}, nil
+}
+
+// ErrSchemaNotReady is the error of every operation of a store held by
+// HoldUntil before its schema is migrated.
+var ErrSchemaNotReady = errors.New("the database schema is not migrated yet")
+
+// HoldUntil makes the store open no connection until ready is closed:
+// every operation until then, Migrate included, fails at once with
+// ErrSchemaNotReady. Call it right after Open, before any use, and migrate
+// through another store, closing ready once that succeeded.
+//
+// A bot that started while Postgres was down serves without it; when
+// Postgres comes back, its writes must not reach a schema that is missing
+// or older than the code until its migrations have run.
+func (db *DB) HoldUntil(ready <-chan struct{}) {
+	db.gate.ready.Store(&ready)
+}
+
+// gatedConnector refuses to connect until its ready channel, if any, is
+// closed. A pool that never connected has no idle connection to bypass it.
+type gatedConnector struct {
+	driver.Connector
+	ready atomic.Pointer[<-chan struct{}]
+}
+
+func (c *gatedConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if ready := c.ready.Load(); ready != nil {
+		select {
+		case <-*ready:
+		default:
+			return nil, ErrSchemaNotReady
+		}
+	}
+	return c.Connector.Connect(ctx)
 }
 
 // Close closes the pool's connections. Call it last, after everything that

@@ -61,6 +61,8 @@ type harness struct {
 	http   string
 	cancel context.CancelFunc
 	done   chan error
+	// unready: startBot does not wait for /readyz (connectedOnly).
+	unready bool
 }
 
 type harnessOption func(*harness)
@@ -68,6 +70,10 @@ type harnessOption func(*harness)
 func withEnv(k, v string) harnessOption { return func(h *harness) { h.env[k] = v } }
 
 func withDSN(dsn string) harnessOption { return func(h *harness) { h.env["DATABASE_URL"] = dsn } }
+
+// connectedOnly makes startBot return as soon as the socket is connected,
+// without waiting for /readyz.
+func connectedOnly() harnessOption { return func(h *harness) { h.unready = true } }
 
 // startBot runs the bot and waits until its socket is connected.
 func startBot(t *testing.T, s *slacktest.Server, opts ...harnessOption) *harness {
@@ -87,7 +93,11 @@ func startBot(t *testing.T, s *slacktest.Server, opts ...harnessOption) *harness
 		h.env["DATABASE_URL"] = storagetest.NewDSN(t)
 	}
 	h.dsn = h.env["DATABASE_URL"]
-	h.start()
+	if h.unready {
+		h.launch()
+	} else {
+		h.start()
+	}
 	t.Cleanup(func() {
 		h.stop()
 		if t.Failed() {
@@ -98,6 +108,14 @@ func startBot(t *testing.T, s *slacktest.Server, opts ...harnessOption) *harness
 }
 
 func (h *harness) start() {
+	h.t.Helper()
+	h.launch()
+	h.waitReady()
+}
+
+// launch starts the bot and waits until its socket is connected, not
+// until it is ready: Slack sends envelopes from the moment it is.
+func (h *harness) launch() {
 	h.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
@@ -119,7 +137,6 @@ func (h *harness) start() {
 	if err := h.slack.WaitConnects(wctx, before+1); err != nil {
 		h.t.Fatalf("bot did not connect: %v", err)
 	}
-	h.waitReady()
 }
 
 // waitReady waits for /readyz: connected and migrated.

@@ -122,10 +122,9 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	defer closeBounded(db, log)
-	// The bot serves the built-in bank even while Postgres is down, so a
-	// failed migration is retried in the background rather than fatal.
-	migrated := make(chan struct{})
-	go migrateUntilDone(ctx, db, log, migrated)
+	// Nothing that needs the schema runs before the migrations have.
+	mig := newMigrator(string(cfg.databaseURL), log)
+	db.HoldUntil(mig.done)
 
 	sender := bot.NewSender(bot.SenderConfig{
 		BotToken: string(cfg.botToken), AppToken: string(cfg.appToken), APIURL: cfg.apiURL,
@@ -141,24 +140,52 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
 	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID, ClickTimeout: clickTimeout})
 
+	// HTTP first: /healthz answers the start-up probe while migrating.
 	ln, err := net.Listen("tcp", cfg.httpAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: healthMux(transport, db, migrated, reg), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: healthMux(transport, db, mig.done, reg), ReadHeaderTimeout: 5 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
 	log.Info("interviewbot starting", "http_addr", ln.Addr().String(), "slack_api", cfg.apiURL, "team", teamID)
 	if onStart != nil {
 		onStart(ln.Addr().String())
 	}
+	stopHTTP := func(ctx context.Context, err error) error {
+		if sErr := srv.Shutdown(ctx); sErr != nil {
+			log.Warn("http shutdown", "err", sErr)
+		}
+		if hErr := <-httpDone; hErr != nil && !errors.Is(hErr, http.ErrServerClosed) && err == nil {
+			err = fmt.Errorf("http server: %w", hErr)
+		}
+		return err
+	}
 
-	// The scheduler starts once the schema is in place.
+	// Migrate, then connect: an envelope must find the schema in place.
+	migrated, err := mig.atStart(ctx)
+	if err != nil || ctx.Err() != nil {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		return stopHTTP(shutCtx, err)
+	}
+	bgDone := make(chan struct{})
+	if migrated {
+		close(bgDone)
+	} else {
+		go func() {
+			defer close(bgDone)
+			mig.background(ctx)
+		}()
+	}
+
+	// The scheduler (daily posts, kit resumption) starts once the schema
+	// is in place.
 	sched := newScheduler(cmds, log, metrics)
 	schedStop := make(chan func(context.Context), 1)
 	go func() {
 		select {
-		case <-migrated:
+		case <-mig.done:
 			// Read-only commands then answer without a database round trip.
 			db.CacheTeamQuestions(ctx)
 			if cfg.instance != "" {
@@ -186,13 +213,11 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	if stop := <-schedStop; stop != nil {
 		stop(shutCtx)
 	}
-	if err := srv.Shutdown(shutCtx); err != nil {
-		log.Warn("http shutdown", "err", err)
+	select {
+	case <-bgDone:
+	case <-shutCtx.Done():
 	}
-	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) && runErr == nil {
-		runErr = fmt.Errorf("http server: %w", err)
-	}
-	return runErr
+	return stopHTTP(shutCtx, runErr)
 }
 
 // authError names the setting at fault when auth.test failed: the token
@@ -234,26 +259,6 @@ func ownerID() string {
 	b := make([]byte, 4)
 	rand.Read(b)
 	return fmt.Sprintf("%s-%d-%x", cmp.Or(host, "interviewbot"), os.Getpid(), b)
-}
-
-// migrateUntilDone applies migrations, retrying while the database is
-// unreachable; every replica runs it and the advisory lock serialises them.
-func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, done chan<- struct{}) {
-	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 15*time.Second) {
-		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := db.Migrate(mctx)
-		cancel()
-		if err == nil {
-			close(done)
-			return
-		}
-		log.Error("database migration failed; retrying", "err", err, "retry_in", delay)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
-		}
-	}
 }
 
 func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot/slacktest"
+	"github.com/interviewbot/interviewbot/storage/storagetest"
 )
 
 func TestEndToEndCommands(t *testing.T) {
@@ -281,4 +283,74 @@ func TestStartupSaysWhichSlackSettingFailed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEndToEndFirstEnvelopeOnEmptyDatabase: a first install. The bot starts
+// on an empty database, and the very first envelope, sent the moment its
+// socket connects, is a write: it must find the schema in place.
+func TestEndToEndFirstEnvelopeOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, command, user, want string }{
+		{"add", "add sbe technical How do you roll back a bad migration?", "UADMIN", "Added `team-1`"},
+		{"daily", "daily sbe technical at 09:30", slacktest.DefaultUserID, "scheduled a daily question here"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := slacktest.New()
+			t.Cleanup(s.Close)
+			h := startBot(t, s, withDSN(storagetest.NewEmptyDSN(t)), connectedOnly())
+			if got := h.say(tt.command, asUser(tt.user)); !strings.Contains(got, tt.want) {
+				t.Errorf("first envelope %q answered %q, want %q", tt.command, got, tt.want)
+			}
+			if logs := h.logs.String(); strings.Contains(logs, "does not exist") {
+				t.Errorf("a query ran before the schema existed:\n%s", logs)
+			}
+			recs := logged(t, h.logs.String(), "database migrated")
+			if len(recs) != 1 || recs[0]["took"] == nil {
+				t.Errorf("the log does not say once how long migrating took: %v", recs)
+			} else {
+				t.Logf("migrating the empty database took %v", recs[0]["took"])
+			}
+		})
+	}
+}
+
+// TestEndToEndStartWithoutDatabase: Postgres unreachable at start. The bot
+// starts anyway: lists answer, writes say they were not saved, and it is
+// not ready. Once Postgres is back the migrations run in the background,
+// and only then do writes go through.
+func TestEndToEndStartWithoutDatabase(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	u, err := url.Parse(storagetest.NewEmptyDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := storagetest.NewProxy(t, u.Host)
+	proxy.Stop()
+	h := startBot(t, s, withDSN(proxy.DSN(strings.TrimPrefix(u.Path, "/"))), connectedOnly())
+
+	if n := questionLines(h.slash("senior-backend technical").all()); n != 25 {
+		t.Errorf("without a database the list has %d questions, want 25", n)
+	}
+	if got := h.say("add sbe technical How do you roll back a bad migration?", asUser("UADMIN")); !strings.Contains(got, "NOT added") {
+		t.Errorf("add without a database answered %q", got)
+	}
+	if ready(h) {
+		t.Error("/readyz says ready without a database")
+	}
+	if len(logged(t, h.logs.String(), "database unreachable at start: serving without it, and refusing writes until the migrations have run")) != 1 {
+		t.Error("the log does not say the bot started without its database")
+	}
+
+	proxy.Start()
+	waitFor(t, "readiness once the database is back", func() bool { return ready(h) })
+	if got := h.say("add sbe technical How do you roll back a bad migration?", asUser("UADMIN")); !strings.Contains(got, "Added `team-1`") {
+		t.Errorf("add once the database is back answered %q", got)
+	}
+	if logs := h.logs.String(); strings.Contains(logs, "does not exist") {
+		t.Errorf("a query ran before the schema existed:\n%s", logs)
+	}
+	h.noProtocolErrors()
 }
