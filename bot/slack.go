@@ -47,9 +47,16 @@ type Config struct {
 	// before it is considered dead (slack-go's OptionPingInterval).
 	PingInterval time.Duration
 	// TeamID and AppID, when set, make the transport ignore envelopes meant
-	// for another workspace or app.
+	// for another workspace or app. TeamID is also the team handlers see
+	// for every envelope served: one installation is one tenant.
 	TeamID string
 	AppID  string
+	// EnterpriseID, the Enterprise Grid organization of the installation
+	// (auth.test's enterprise_id), makes envelopes from every workspace of
+	// the organization ours: a shared channel's members from another
+	// workspace, and an organization-wide install, whose interactions carry
+	// no team at all.
+	EnterpriseID string
 }
 
 // AnswerGrace bounds the sending of one answer (429 waits included), and
@@ -278,7 +285,7 @@ func (s *Slack) serve(ctx, work context.Context, evt socketmode.Event, received 
 	switch data := evt.Data.(type) {
 	case slack.SlashCommand:
 		log = log.With("team", data.TeamID, "channel", data.ChannelID, "user", data.UserID)
-		if !s.ours(data.TeamID, data.APIAppID) {
+		if !s.ours(data.TeamID, data.EnterpriseID, data.APIAppID) {
 			s.ignore(ctx, log, id, data.TeamID, data.APIAppID)
 			return
 		}
@@ -289,7 +296,7 @@ func (s *Slack) serve(ctx, work context.Context, evt socketmode.Event, received 
 		s.serveSlash(ctx, work, log, id, data, received)
 	case slack.InteractionCallback:
 		log = log.With("team", data.Team.ID, "channel", channelOf(data), "user", data.User.ID)
-		if !s.ours(data.Team.ID, data.APIAppID) {
+		if !s.ours(data.Team.ID, data.Enterprise.ID, data.APIAppID) {
 			s.ignore(ctx, log, id, data.Team.ID, data.APIAppID)
 			return
 		}
@@ -316,15 +323,26 @@ func channelOf(ic slack.InteractionCallback) string {
 	return ic.Container.ChannelID
 }
 
-// ours says whether an envelope is for this workspace and app: the team
-// auth.test named and the app Slack named in hello (or configured). Slack
-// never sends another app's envelopes, so a mismatch means a misrouted or
-// forged frame, and it is dropped.
-func (s *Slack) ours(teamID, appID string) bool {
+// ours says whether an envelope is for this installation: the app Slack
+// named in hello (or configured), and the team auth.test named or, on
+// Enterprise Grid, any workspace of its organization. Slack never sends
+// another app's envelopes, so a mismatch means a misrouted or forged frame,
+// or another installation of the app, whose token we do not hold; it is
+// dropped.
+func (s *Slack) ours(teamID, enterpriseID, appID string) bool {
 	want, _ := s.appID.Load().(string)
 	want = cmp.Or(s.cfg.AppID, want)
-	return (s.cfg.TeamID == "" || teamID == s.cfg.TeamID) &&
+	sameOrg := s.cfg.EnterpriseID != "" && enterpriseID == s.cfg.EnterpriseID
+	return (s.cfg.TeamID == "" || teamID == s.cfg.TeamID || sameOrg) &&
 		(want == "" || appID == want)
+}
+
+// tenant is the team the handlers see for an envelope of this installation:
+// the installation's, so that a vote from another workspace in a shared
+// channel counts with the channel's others, and an organization-wide
+// install, whose interactions name no team, is one tenant.
+func (s *Slack) tenant(teamID string) string {
+	return cmp.Or(s.cfg.TeamID, s.cfg.EnterpriseID, teamID)
 }
 
 func (s *Slack) ignore(ctx context.Context, log *slog.Logger, id, teamID, appID string) {
@@ -406,7 +424,7 @@ type ackMessage struct {
 
 func (s *Slack) serveSlash(ctx, work context.Context, log *slog.Logger, id string, cmd slack.SlashCommand, received time.Time) {
 	req := handlers.Slash{
-		TeamID: cmd.TeamID, ChannelID: cmd.ChannelID, UserID: cmd.UserID,
+		TeamID: s.tenant(cmd.TeamID), ChannelID: cmd.ChannelID, UserID: cmd.UserID,
 		Text: cmd.Text, TriggerID: cmd.TriggerID, ResponseURL: cmd.ResponseURL,
 	}
 	name := commandName(cmd.Text)
@@ -505,7 +523,7 @@ func (s *Slack) serveActions(ctx, work context.Context, log *slog.Logger, id str
 	s.ackNow(ctx, log, id, "block_actions", received)
 	for _, act := range ic.ActionCallback.BlockActions {
 		a := handlers.Action{
-			TeamID: ic.Team.ID, ChannelID: channelOf(ic), UserID: ic.User.ID,
+			TeamID: s.tenant(ic.Team.ID), ChannelID: channelOf(ic), UserID: ic.User.ID,
 			ActionID: act.ActionID, Value: cmp.Or(act.Value, act.SelectedOption.Value),
 			MessageTS: ic.Container.MessageTs, ThreadTS: ic.Container.ThreadTs,
 			Ephemeral: ic.Container.IsEphemeral, TriggerID: ic.TriggerID, ResponseURL: ic.ResponseURL,
@@ -553,6 +571,7 @@ type viewErrors struct {
 
 func (s *Slack) serveSubmission(ctx, work context.Context, log *slog.Logger, id string, ic slack.InteractionCallback, received time.Time) {
 	sub, typed := submission(ic)
+	sub.TeamID = s.tenant(sub.TeamID)
 	res := s.run(work, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Submit(ctx, sub) })
 	r, inTime := s.await(ctx, log, id, "view_submission", received, res)
 	s.obs.Command(interactiveName(sub.CallbackID), outcome(r))

@@ -80,6 +80,8 @@ type config struct {
 	botToken, appToken string
 	teamID, appID      string
 	teamDomain         string
+	enterpriseID       string // "": not on Enterprise Grid
+	orgWide            bool   // installed on the whole organization
 	pingInterval       time.Duration
 	logger             *slog.Logger
 	chanRate           float64
@@ -126,6 +128,14 @@ func WithChannelRate(perSecond float64, burst int) Option {
 // WithTeam sets the workspace and app ids. Defaults: "T0TEST", "A0TEST".
 func WithTeam(teamID, appID string) Option {
 	return func(c *config) { c.teamID, c.appID = teamID, appID }
+}
+
+// WithEnterprise puts the workspace in the Enterprise Grid organization
+// enterpriseID: auth.test, slash commands and interactions then name it.
+// orgWide makes the install organization-wide, which makes an
+// interaction's "team" null and sets is_enterprise_install, as Slack does.
+func WithEnterprise(enterpriseID string, orgWide bool) Option {
+	return func(c *config) { c.enterpriseID, c.orgWide = enterpriseID, orgWide }
 }
 
 // WithDisconnectDelay sets how long Disconnect waits between sending the

@@ -504,7 +504,8 @@ func (s *Server) dispatch(method string, p params) reply {
 	case "auth.test":
 		return okReply(map[string]any{
 			"url": fmt.Sprintf("https://%s.slack.com/", s.cfg.teamDomain), "team": "Test Workspace", "user": BotName,
-			"team_id": s.cfg.teamID, "user_id": BotUserID, "bot_id": BotID, "is_enterprise_install": false,
+			"team_id": s.cfg.teamID, "user_id": BotUserID, "bot_id": BotID, "is_enterprise_install": s.cfg.orgWide,
+			"enterprise_id": s.cfg.enterpriseID,
 		})
 	case "chat.postMessage":
 		return s.chatPostMessage(p)

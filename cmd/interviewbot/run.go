@@ -131,14 +131,14 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		Log: log, Observer: metrics,
 	})
 	authCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	teamID, err := sender.AuthTest(authCtx)
+	ws, err := sender.AuthTest(authCtx)
 	cancel()
 	if err != nil {
 		return authError(err, cfg.apiURL)
 	}
 	metrics.watchDatabase(reg, db.Failures)
 	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
-	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID, ClickTimeout: clickTimeout})
+	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: ws.TeamID, EnterpriseID: ws.EnterpriseID, ClickTimeout: clickTimeout})
 
 	// HTTP first: /healthz answers the start-up probe while migrating.
 	ln, err := net.Listen("tcp", cfg.httpAddr)
@@ -148,7 +148,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 	srv := &http.Server{Handler: healthMux(transport, db, mig.done, reg), ReadHeaderTimeout: 5 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
-	log.Info("interviewbot starting", "http_addr", ln.Addr().String(), "slack_api", cfg.apiURL, "team", teamID)
+	log.Info("interviewbot starting", "http_addr", ln.Addr().String(), "slack_api", cfg.apiURL, "team", ws.TeamID, "enterprise", ws.EnterpriseID)
 	if onStart != nil {
 		onStart(ln.Addr().String())
 	}

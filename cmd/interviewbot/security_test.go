@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -522,5 +523,40 @@ func TestEndToEndSecretsNotLogged(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"level":"DEBUG"`) {
 		t.Error("no debug lines: the run did not log at debug level")
+	}
+}
+
+// TestEndToEndEnterpriseGrid: on Enterprise Grid, a user of another
+// workspace of the same organization who clicks the bot's post in a shared
+// channel is answered, and the vote counts with the channel's others. With
+// an organization-wide install, interactions carry no team at all, and
+// commands come from every workspace of the organization.
+func TestEndToEndEnterpriseGrid(t *testing.T) {
+	t.Parallel()
+	for _, orgWide := range []bool{false, true} {
+		t.Run(fmt.Sprintf("org-wide %v", orgWide), func(t *testing.T) {
+			t.Parallel()
+			s := slacktest.New(slacktest.WithEnterprise("E0TEST", orgWide))
+			t.Cleanup(s.Close)
+			h := startBot(t, s)
+			h.slash("practice sbe technical")
+			post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
+			q := questionOf(t, post)
+
+			h.vote("rate_up", q, post.TS, "1 👍 and 0 👎")
+			before := h.count("2 👍 and 0 👎")
+			if _, err := s.BlockAction(h.ctx(), slacktest.Action{UserID: "W333", UserTeamID: "T222", ActionID: "rate_up", Value: q, MessageTS: post.TS, ChannelID: slacktest.DefaultChannelID}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the other workspace's user to be answered", func() bool { return h.count("2 👍 and 0 👎") > before })
+
+			if orgWide {
+				a := h.say("sbe technical", func(c *slacktest.Slash) { c.TeamID, c.UserID = "T222", "W333" })
+				if questionLines(a) != 25 {
+					t.Errorf("a command from another workspace of the organization answered %q", a)
+				}
+			}
+			h.noProtocolErrors()
+		})
 	}
 }
