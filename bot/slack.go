@@ -128,7 +128,7 @@ func (s *Slack) Connected() bool { return s.connected.Load() }
 // their answers to be sent. It returns early with an error only when Slack
 // refuses the app token for good.
 func (s *Slack) Run(ctx context.Context, drain time.Duration) error {
-	// The socket outlives ctx by the drain period, because answers to
+	// The socket outlives ctx until the stop is over, because acks of
 	// envelopes already received still go out through it.
 	sockCtx, stopSock := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSock()
