@@ -363,8 +363,11 @@ func TestDeployment(t *testing.T) {
 		t.Errorf("%s: spec.selector: %v", where, err)
 	}
 	pod := spec.Template.Spec
-	if g := pod.TerminationGracePeriodSeconds; g == nil || *g < 20 {
-		t.Errorf("%s: terminationGracePeriodSeconds must be at least 20 (drain 10 s + HTTP shutdown 10 s), got %s", where, show(g))
+	// cmd/interviewbot's stopTimeout: drain 20 s (a click's 15 s budget and
+	// a margin), answers of cancelled handlers 30 s, scheduler and HTTP
+	// server 10 s, database 10 s.
+	if g := pod.TerminationGracePeriodSeconds; g == nil || *g < 75 {
+		t.Errorf("%s: terminationGracePeriodSeconds must be at least 75 (a graceful stop takes up to 70 s), got %s", where, show(g))
 	}
 	if pod.Affinity == nil || pod.Affinity.PodAntiAffinity == nil || len(pod.Affinity.PodAntiAffinity.Preferred) == 0 {
 		t.Errorf("%s: want a preferred pod anti-affinity spreading replicas over nodes", where)
