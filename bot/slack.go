@@ -439,10 +439,11 @@ func (s *Slack) serveSlash(ctx, work context.Context, log *slog.Logger, id strin
 		TeamID: s.tenant(cmd.TeamID), ChannelID: cmd.ChannelID, UserID: cmd.UserID,
 		Text: cmd.Text, TriggerID: cmd.TriggerID, ResponseURL: cmd.ResponseURL,
 	}
-	name := commandName(cmd.Text)
 	res := s.run(work, s.cfg.HandlerTimeout, func(ctx context.Context) (handlers.Reply, error) { return s.cfg.Handler.Slash(ctx, req) })
 	r, inTime := s.await(ctx, log, id, string(socketmode.EventTypeSlashCommand), received, res)
-	s.obs.Command(name, outcome(r))
+	// The handler names the subcommand from a fixed set; a reply without a
+	// name (a panic, a timeout) is still counted, as unknown.
+	s.obs.Command(cmp.Or(r.reply.Command, "unknown"), outcome(r))
 	m := r.reply.Message
 	if !inTime {
 		if m != nil {
@@ -701,18 +702,4 @@ func interactiveName(id string) string {
 		return base
 	}
 	return "unknown"
-}
-
-// commandName is the subcommand word for metrics, bounded to the known
-// subcommands so that user text can't create new metric series.
-func commandName(text string) string {
-	words := strings.Fields(strings.ToLower(text))
-	if len(words) == 0 {
-		return "help"
-	}
-	switch words[0] {
-	case "help", "roles", "practice", "kit", "daily", "feedback", "add", "remove":
-		return words[0]
-	}
-	return "role"
 }

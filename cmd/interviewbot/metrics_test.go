@@ -27,7 +27,8 @@ func TestMetrics(t *testing.T) {
 	})
 	want := map[string]float64{
 		`interviewbot_commands_total{command="roles",outcome="answered"}`:                     1,
-		`interviewbot_commands_total{command="role",outcome="answered"}`:                      2,
+		`interviewbot_commands_total{command="list",outcome="answered"}`:                      1,
+		`interviewbot_commands_total{command="invalid",outcome="answered"}`:                   1,
 		`interviewbot_commands_total{command="rate_up",outcome="answered"}`:                   1,
 		`interviewbot_slack_api_calls_total{method="chat.postMessage",result="rate_limited"}`: 1,
 		`interviewbot_slack_api_calls_total{method="chat.postMessage",result="ok"}`:           1,
