@@ -167,8 +167,9 @@ type debriefView struct {
 const (
 	debriefBlocks = 45
 	debriefChars  = 10500
-	// debriefNoteChars bounds one note in the debrief: a full note, escaped.
-	debriefNoteChars = 1400
+	// debriefNoteChars bounds one note in the debrief, escaped: a note of
+	// 1000 characters fits whole unless most of them are escaped.
+	debriefNoteChars = maxSectionText - 100
 )
 
 // renderDebrief is the debrief of a kit as v allows, in one message or, when
@@ -194,21 +195,24 @@ func renderDebrief(v debriefView) []Message {
 	head := []slack.Block{header(fmt.Sprintf("📊 Debrief · kit %s", k.ID)), section(strings.Join(about, "\n"))}
 	head = append(head, section(submittedLine(k, v.cards)))
 
-	var body []string
+	var rec, body []string
 	if v.full && len(v.cards) > 0 {
-		rec := []string{"*Recommendations*"}
+		rec = []string{"*Recommendations*"}
 		for _, sc := range v.cards {
 			rec = append(rec, fmt.Sprintf("• <@%s>: %s", sc.UserID, overallLabels[sc.Overall]))
 			if sc.Summary != "" {
 				rec = append(rec, quoted(sc.Summary, maxSectionText-200))
 			}
 		}
-		body = append(body, rec...)
+		body = append(body, "*Questions*")
 	}
 	for i, q := range v.questions {
 		line := fmt.Sprintf("%d. %s", i+1, Escape(truncate(singleLine(q.Text), 300)))
+		var notes []string
 		if v.full {
-			line += scoreLines(string(q.ID), v.cards)
+			var scores string
+			scores, notes = scoreLines(string(q.ID), v.cards)
+			line += scores
 		}
 		if i < len(v.votes) {
 			f := v.votes[i]
@@ -218,9 +222,12 @@ func renderDebrief(v debriefView) []Message {
 			}
 			line += "\n      _question feedback: " + stats + "_"
 		}
+		// Each note is an item of its own, so that packing the sections
+		// never cuts one short.
 		body = append(body, line)
+		body = append(body, notes...)
 	}
-	blocks := chunkSections(body, "\n")
+	blocks := append(chunkSections(rec, "\n"), chunkSections(body, "\n")...)
 	if !v.full && v.hint != "" {
 		blocks = append(blocks, contextBlock(v.hint))
 	}
@@ -258,10 +265,11 @@ func submittedLine(k Kit, cards []Scorecard) string {
 	return line
 }
 
-// scoreLines shows every card's score and note on one question, marking
-// the question when the panel disagrees (scores two or more apart).
-func scoreLines(id string, cards []Scorecard) string {
-	var scores, notes []string
+// scoreLines shows every card's score on one question, marking it when the
+// panel disagrees (scores two or more apart), and returns the notes on it,
+// attributed.
+func scoreLines(id string, cards []Scorecard) (scores string, notes []string) {
+	var parts []string
 	lo, hi := 5, 0
 	for _, sc := range cards {
 		for _, a := range sc.Answers {
@@ -269,7 +277,7 @@ func scoreLines(id string, cards []Scorecard) string {
 				continue
 			}
 			if a.Score >= 1 && a.Score <= 4 {
-				scores = append(scores, fmt.Sprintf("<@%s> %d %s", sc.UserID, a.Score, scoreLabels[a.Score]))
+				parts = append(parts, fmt.Sprintf("<@%s> %d %s", sc.UserID, a.Score, scoreLabels[a.Score]))
 				lo, hi = min(lo, a.Score), max(hi, a.Score)
 			}
 			if a.Note != "" {
@@ -281,15 +289,12 @@ func scoreLines(id string, cards []Scorecard) string {
 	if hi-lo >= 2 {
 		b.WriteString("  ⚠️ *the panel disagrees*")
 	}
-	if len(scores) == 0 {
+	if len(parts) == 0 {
 		b.WriteString("\n      _not scored_")
 	} else {
-		b.WriteString("\n      " + strings.Join(scores, " · "))
+		b.WriteString("\n      " + strings.Join(parts, " · "))
 	}
-	for _, n := range notes {
-		b.WriteString("\n" + n)
-	}
-	return b.String()
+	return b.String(), notes
 }
 
 // paginate packs head and body into messages within Block Kit's limits:

@@ -147,6 +147,9 @@ func TestRenderLimits(t *testing.T) {
 	}
 	msgs["feedback big"] = *renderFeedback(strings.Repeat("T", 200), fb, func(string) string { return strings.Repeat("<q>", 300) })
 	msgs["feedback empty"] = *renderFeedback("x", nil, func(string) string { return "" })
+	for name, m := range panelLimitCases(bank) {
+		msgs[name] = m
+	}
 	msgs["problem"] = *textMessage(Parse(bank, strings.Repeat("<!channel>", 300)).Problem)
 	msgs["problem long word"] = *textMessage(Parse(bank, strings.Repeat("z", 3900)).Problem)
 	for name, m := range msgs {
