@@ -478,7 +478,12 @@ func (ks *kits) releaseKit(ctx context.Context, k Kit) {
 		ks.abandon(ctx, k)
 		return
 	}
-	retryAt := ks.now().Add(min(time.Minute<<k.Attempts, time.Hour))
+	// The first retry may start at once: the command already waited
+	// between its own attempts.
+	retryAt := ks.now()
+	if k.Attempts > 0 {
+		retryAt = retryAt.Add(min(time.Minute<<(k.Attempts-1), time.Hour))
+	}
 	if err := ks.store.FinishKit(ctx, k.ID, ks.owner, false, retryAt); err != nil {
 		ks.log.WarnContext(ctx, "release kit lease", "kit", k.ID, "err", err)
 	}

@@ -117,7 +117,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
 	}
 	metrics.watchDatabase(reg, db.Failures)
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID()), Retention: cfg.retention})
 	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)
@@ -276,7 +276,7 @@ func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, 
 		fmt.Fprintln(stdout, "No DATABASE_URL: votes, notes and team questions are kept in memory and lost on exit.")
 	}
 	sh := bot.NewShell(stdin, stdout)
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log, Retention: cfg.retention})
 	return sh.Run(ctx, cmds)
 }
 
