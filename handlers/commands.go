@@ -133,6 +133,12 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return c.kits.list(ctx, s)
 	case KindKitShow:
 		return c.panels.show(ctx, s, cmd.ID)
+	case KindKitBuild:
+		return c.kits.openBuilder(ctx, s)
+	case KindKitClose:
+		return c.panels.closeKit(ctx, s, cmd.ID)
+	case KindKitDelete:
+		return c.panels.deleteKit(ctx, s, cmd.ID)
 	case KindDaily:
 		return c.daily.create(ctx, s, cmd)
 	case KindDailyStatus:

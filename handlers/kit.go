@@ -137,7 +137,7 @@ type kitSpec struct {
 
 // kitSpecOf is the kit a parsed `kit …` command asks for.
 func kitSpecOf(cmd Command) kitSpec {
-	return kitSpec{role: cmd.Role, parts: cmd.Parts}
+	return kitSpec{role: cmd.Role, parts: cmd.Parts, panel: cmd.Panel, interview: cmd.Interview, candidate: cmd.Candidate}
 }
 
 // Block ids of the kit builder; a problem with the request is reported
@@ -227,8 +227,8 @@ func (ks *kits) plan(ctx context.Context, s Slash, spec kitSpec) (k Kit, notes [
 	}
 
 	k.Candidate = cleanLabel(spec.candidate)
-	if n := utf8.RuneCountInString(k.Candidate); n > MaxCandidate {
-		problems[kitBlockCandidate] = fmt.Sprintf("A candidate label is at most %d characters; this one has %d. Something like `Ada L. (req 4411)` is enough.", MaxCandidate, n)
+	if n := utf8.RuneCountInString(k.Candidate); n > MaxCandidateLabel {
+		problems[kitBlockCandidate] = fmt.Sprintf("A candidate label is at most %d characters; this one has %d. Something like `Ada L. (req 4411)` is enough.", MaxCandidateLabel, n)
 	}
 
 	if len(k.Panel) > 0 || spec.interview != "" || !spec.interviewAt.IsZero() {

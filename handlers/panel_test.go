@@ -234,15 +234,33 @@ func slashAs(user, channel, text string) handlers.Slash {
 
 var kitIDPattern = regexp.MustCompile(`Interview kit ([a-z0-9]+):`)
 
+// kitText is the kit command with a panel, an interview time and a
+// candidate label, each left out when empty.
+func kitText(kit string, panel []string, interview, candidate string) string {
+	if len(panel) > 0 {
+		kit += " with"
+		for i, id := range panel {
+			if i%2 == 1 {
+				kit += " <@" + id + "|" + strings.ToLower(id) + ">" // how Slack escapes a mention, with the name
+			} else {
+				kit += " <@" + id + ">"
+			}
+		}
+	}
+	if interview != "" {
+		kit += " on " + interview
+	}
+	if candidate != "" {
+		kit += " for " + candidate
+	}
+	return kit
+}
+
 // postPanelKit posts a panel kit as owner in kitChan and returns its id.
 func (b *panelBot) postPanelKit(kit string, panel []string, interview, candidate string) (string, handlers.Reply) {
 	b.t.Helper()
-	cmd := handlers.Parse(b.bank, kit)
-	if cmd.Kind != handlers.KindKit {
-		b.t.Fatalf("%q parses as %v: %s", kit, cmd.Kind, cmd.Problem)
-	}
 	before := len(b.slack.channelPosts())
-	r, err := b.PostPanelKit(b.t.Context(), slashAs(owner, kitChan, kit), cmd, panel, interview, candidate)
+	r, err := b.Slash(b.t.Context(), slashAs(owner, kitChan, kitText(kit, panel, interview, candidate)))
 	if err != nil {
 		b.t.Fatalf("post kit: %v", err)
 	}
@@ -253,6 +271,16 @@ func (b *panelBot) postPanelKit(kit string, panel []string, interview, candidate
 	}
 	b.t.Fatalf("no kit parent posted; reply: %s", replyText(r))
 	return "", r
+}
+
+// run answers a slash command and returns the answer's text.
+func (b *panelBot) run(user, channel, text string) string {
+	b.t.Helper()
+	r, err := b.Slash(b.t.Context(), slashAs(user, channel, text))
+	if err != nil {
+		b.t.Errorf("/interview %s: %v", text, err)
+	}
+	return replyText(r)
 }
 
 func (b *panelBot) kit(id string) handlers.Kit {
@@ -320,11 +348,7 @@ func (b *panelBot) openAndSubmit(user, kitID string, a answers) {
 
 func (b *panelBot) show(user, channel, id string) string {
 	b.t.Helper()
-	r, err := b.Slash(b.t.Context(), slashAs(user, channel, "kit show "+id))
-	if err != nil {
-		b.t.Fatalf("kit show: %v", err)
-	}
-	return replyText(r)
+	return b.run(user, channel, "kit show "+id)
 }
 
 func containsAll(s string, subs ...string) bool {
@@ -478,12 +502,14 @@ func TestPanelScorecardsAndDebrief(t *testing.T) {
 
 	// Closing: only the owner or an admin; the thread hears the count, the
 	// owner gets the debrief.
-	if r, _ := b.CloseKit(t.Context(), slashAs(memberB, kitChan, ""), id); !strings.Contains(replyText(r), "Only the kit's owner") {
-		t.Errorf("B closing the kit: %s", replyText(r))
+	if r := b.run(memberB, kitChan, "kit close "+id); !strings.Contains(r, "Only the kit's owner") {
+		t.Errorf("B closing the kit: %s", r)
 	}
-	r, err := b.CloseKit(t.Context(), slashAs(owner, kitChan, ""), id)
-	if err != nil || !strings.Contains(replyText(r), "is closed") {
-		t.Fatalf("owner closing the kit: %s, %v", replyText(r), err)
+	if r := b.run(owner, kitChan, "kit close "+id); !strings.Contains(r, "is closed") {
+		t.Fatalf("owner closing the kit: %s", r)
+	}
+	if r := b.run(owner, kitChan, "kit close "+id); !strings.Contains(r, "closed already") {
+		t.Errorf("closing again: %s", r)
 	}
 	var announced bool
 	for _, m := range b.slack.public() {
@@ -516,8 +542,11 @@ func TestPanelScorecardsAndDebrief(t *testing.T) {
 	}
 
 	// Deleting erases the scorecards and the label; the parent says so.
-	if r, err := b.DeleteKit(t.Context(), slashAs(admin, elseChan, ""), id); err != nil || !strings.Contains(replyText(r), "is deleted") {
-		t.Fatalf("admin deleting the kit: %s, %v", replyText(r), err)
+	if r := b.run(outsider, kitChan, "kit delete "+id); !strings.Contains(r, "Only the kit's owner") {
+		t.Errorf("outsider deleting the kit: %s", r)
+	}
+	if r := b.run(admin, elseChan, "kit delete "+id); !strings.Contains(r, "is deleted") {
+		t.Fatalf("admin deleting the kit: %s", r)
 	}
 	if cards, _ := b.store.Scorecards(t.Context(), "T1", id); len(cards) != 0 {
 		t.Errorf("scorecards after delete: %+v", cards)
@@ -566,26 +595,17 @@ func TestKitRequestChecked(t *testing.T) {
 		interview, label string
 		want             []string
 	}{
-		{"interview 8 days ago", "kit senior-backend technical 1", []string{memberA}, "2026-03-04 12:00", "", []string{"more than 7 days ago"}},
-		{"interview 2 years ahead", "kit senior-backend technical 1", nil, "2028-03-04 12:00", "", []string{"more than a year ahead"}},
-		{"not a time", "kit senior-backend technical 1", nil, "2026-02-30 12:00", "", []string{"is not a date and time"}},
-		{"a panel of nine", "kit senior-backend technical 1", []string{"U1A", "U2A", "U3A", "U4A", "U5A", "U6A", "U7A", "U8A", "U9A"}, "", "", []string{"at most 8 people"}},
-		{"not a user", "kit senior-backend technical 1", []string{"bob"}, "", "", []string{"`bob` is not a Slack user"}},
-		{"a long label", "kit senior-backend technical 1", nil, "", strings.Repeat("x", 81), []string{"at most 80 characters"}},
+		{"interview 8 days ago", "kit senior-backend technical 1", []string{memberA}, "2026-03-04 12:00", "", []string{"Nothing was posted", "more than 7 days ago"}},
+		{"interview 2 years ahead", "kit senior-backend technical 1", nil, "2028-03-04 12:00", "", []string{"Nothing was posted", "more than a year ahead"}},
+		{"not a time", "kit senior-backend technical 1", nil, "2026-02-30 12:00", "", []string{"2026-02-30"}},
+		{"a long label", "kit senior-backend technical 1", nil, "", strings.Repeat("x", 81), []string{"81 characters"}},
 		// Issue 16: the bank has fewer behavioral themes than asked for;
 		// the answer says so before posting, with a kit it can give.
-		{"too many behavioral", "kit senior-backend technical 2 behavioral 15", nil, "", "", []string{"Behavioral has ", "distinct questions", "Try `/interview kit senior-backend technical 2 behavioral "}},
+		{"too many behavioral", "kit senior-backend technical 2 behavioral 15", nil, "", "", []string{"Nothing was posted", "Behavioral has ", "distinct questions", "Try `/interview kit senior-backend technical 2 behavioral "}},
 	} {
 		before := len(b.slack.channelPosts())
-		cmd := handlers.Parse(b.bank, c.kit)
-		if cmd.Kind != handlers.KindKit {
-			t.Fatalf("%s: %q does not parse as a kit: %s", c.name, c.kit, cmd.Problem)
-		}
-		r, err := b.PostPanelKit(t.Context(), slashAs(owner, kitChan, c.kit), cmd, c.panel, c.interview, c.label)
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-		}
-		if got := replyText(r); !containsAll(got, append(c.want, "Nothing was posted")...) {
+		got := b.run(owner, kitChan, kitText(c.kit, c.panel, c.interview, c.label))
+		if !containsAll(got, c.want...) {
 			t.Errorf("%s: answer\n%s\nwant %q", c.name, got, c.want)
 		}
 		if n := len(b.slack.channelPosts()) - before; n != 0 {
@@ -604,8 +624,8 @@ func TestKitBuilder(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 12, 12, 0, 0, 0, time.UTC)
 	b := newPanelBot(t, storagetest.New(t), now)
-	if _, err := b.OpenKitBuilder(t.Context(), slashAs(owner, kitChan, "kit")); err != nil {
-		t.Fatal(err)
+	if r := b.run(owner, kitChan, "kit"); r != "" {
+		t.Errorf("`kit` answered %q besides opening the builder", r)
 	}
 	v := b.slack.lastView()
 	if v.CallbackID != "kit_build" {
@@ -638,6 +658,13 @@ func TestKitBuilder(t *testing.T) {
 	}
 	if r := submit(map[string]string{}, nil); r.Errors["role"] == "" {
 		t.Errorf("builder without a role: %v", r.Errors)
+	}
+	var eleven []string
+	for i := range 11 {
+		eleven = append(eleven, fmt.Sprintf("U%04d", i))
+	}
+	if r := submit(map[string]string{"role": "senior-backend"}, eleven); !strings.Contains(r.Errors["panel"], "at most 10 people") {
+		t.Errorf("builder with a panel of 11: %v", r.Errors)
 	}
 	if n := len(b.slack.channelPosts()); n != 0 {
 		t.Fatalf("refused builder submissions posted %d messages", n)
@@ -746,9 +773,7 @@ func TestPanelReminders(t *testing.T) {
 	id2, _ := r1.postPanelKit("kit senior-backend technical 1", []string{memberA, memberB}, "2026-03-10 15:00", "")
 	id3, _ := r1.postPanelKit("kit senior-backend technical 1", []string{memberA}, "2026-03-10 15:00", "")
 	r1.openAndSubmit(memberB, id2, answers{overall: "no"})
-	if _, err := r1.CloseKit(t.Context(), slashAs(owner, kitChan, ""), id3); err != nil {
-		t.Fatal(err)
-	}
+	r1.run(owner, kitChan, "kit close "+id3)
 	before := len(r1.slack.dms(memberA))
 	tick(time.Date(2026, 3, 10, 16, 5, 0, 0, berlin))
 	got := r1.slack.dms(memberA)[before:]
@@ -772,9 +797,7 @@ func TestPanelRetention(t *testing.T) {
 	for _, id := range []string{closed, open} {
 		b.openAndSubmit(memberA, id, answers{overall: "yes", notes: map[int]string{1: noteA}})
 	}
-	if _, err := b.CloseKit(t.Context(), slashAs(owner, kitChan, ""), closed); err != nil {
-		t.Fatal(err)
-	}
+	b.run(owner, kitChan, "kit close "+closed)
 	kept := func(id string) bool {
 		cards, err := b.store.Scorecards(t.Context(), "T1", id)
 		if err != nil {
@@ -874,8 +897,7 @@ func TestKitReplyRecordedThroughOutage(t *testing.T) {
 		}
 		return nil
 	}
-	cmd := handlers.Parse(b.bank, "kit senior-backend technical 4")
-	if _, err := b.PostPanelKit(t.Context(), slashAs(owner, kitChan, ""), cmd, nil, "", ""); err != nil {
+	if _, err := b.Slash(t.Context(), slashAs(owner, kitChan, "kit senior-backend technical 4")); err != nil {
 		t.Logf("post kit: %v", err)
 	}
 	// Whatever the command left, resuming after its lease must not repeat

@@ -202,7 +202,7 @@ func renderKitBuilder(bank *questions.Bank, meta string) slack.ModalViewRequest 
 	when := slack.NewInputBlock(kitBlockInterview, plain("Interview time"), plain("In your time zone; up to a week ago is fine. Reminders go out an hour after it."), slack.NewDateTimePickerBlockElement(kitBlockInterview))
 	when.Optional = true
 	label := slack.NewPlainTextInputBlockElement(plain("Ada L. (req 4411)"), kitBlockCandidate)
-	label.MaxLength = MaxCandidate
+	label.MaxLength = MaxCandidateLabel
 	candidate := slack.NewInputBlock(kitBlockCandidate, plain("Candidate"), plain("Shown only to the panel, in the scorecard and the debrief; never in the channel."), label)
 	candidate.Optional = true
 	blocks = append(blocks, panelInput, when, candidate)

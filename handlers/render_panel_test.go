@@ -17,7 +17,7 @@ func worstPanelKit(bank *questions.Bank) (Kit, []questions.Question) {
 		ID: "k7q2mx", TeamID: "T1", ChannelID: "C0123456789", Role: "senior-backend", CreatedBy: "U0123456789",
 		CreatedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), InterviewAt: time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC),
 		ClosedAt: time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), Zone: "Europe/Berlin",
-		Candidate: strings.Repeat("<&>", MaxCandidate/3) + "xx",
+		Candidate: strings.Repeat("<&>", MaxCandidateLabel/3) + "xx",
 	}
 	for i := range MaxPanel {
 		k.Panel = append(k.Panel, fmt.Sprintf("U%010d", i))

@@ -5,14 +5,11 @@ import (
 	"time"
 )
 
-// Panel limits, from the contract.
+// Scorecard limits, from the contract. MaxPanel and MaxCandidateLabel
+// live with the grammar that enforces them first.
 const (
-	MaxCandidate = 80   // a candidate label
 	MaxScoreNote = 1000 // a scorecard's note on one question
 	MaxSummary   = 3000 // a scorecard's summary
-	// MaxPanel bounds a panel: the debrief shows every member's scores
-	// per question, and a real panel is a handful of people.
-	MaxPanel = 8
 )
 
 // ErrKitClosed: the kit is closed (or deleted), so its scorecards are

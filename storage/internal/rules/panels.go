@@ -8,9 +8,9 @@ import (
 
 // Panel limits, as the contract and the schema have them.
 const (
-	MaxCandidate = handlers.MaxCandidate // a candidate label
-	MaxNote      = handlers.MaxScoreNote // a scorecard's note on one question
-	MaxSummary   = handlers.MaxSummary   // a scorecard's summary
+	MaxCandidate = handlers.MaxCandidateLabel // a candidate label
+	MaxNote      = handlers.MaxScoreNote      // a scorecard's note on one question
+	MaxSummary   = handlers.MaxSummary        // a scorecard's summary
 )
 
 // checkPanel reports why k's panel fields cannot be stored, or nil.
