@@ -263,7 +263,11 @@ func (p *panels) refreshParent(ctx context.Context, teamID, id string) error {
 			return fmt.Errorf("refresh kit %s: %w", id, err)
 		}
 		m := renderKitParent(r, k, progressOf(k, cards))
-		state := fmt.Sprint(m.Blocks)
+		b, err := json.Marshal(m.Blocks)
+		if err != nil {
+			return fmt.Errorf("refresh kit %s: %w", id, err)
+		}
+		state := string(b)
 		if state == last {
 			return nil
 		}
