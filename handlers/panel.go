@@ -494,7 +494,7 @@ func (p *panels) closeKit(ctx context.Context, s Slash, id string) (Reply, error
 	}
 	if k.ParentTS != "" {
 		// Public: the count, never what the scorecards say.
-		m := textMessage(fmt.Sprintf("🔒 <@%s> closed the scorecards of this kit: %s.", s.UserID, strings.TrimPrefix(progressLine(Kit{Panel: k.Panel}, progressOf(k, cards)), "📝 ")))
+		m := textMessage(fmt.Sprintf("🔒 <@%s> closed the scorecards of this kit: %s.", s.UserID, progressCount(k, progressOf(k, cards))))
 		m.Channel, m.ThreadTS = k.ChannelID, k.ParentTS
 		if _, err := p.slack.PostMessage(ctx, *m); err != nil {
 			errs = append(errs, fmt.Errorf("announce kit %s closed: %w", k.ID, err))

@@ -39,6 +39,7 @@ type recSlack struct {
 	posts      []handlers.Message
 	ephemerals []handlers.Message // Channel holds the recipient
 	updates    map[string]handlers.Message
+	updated    int // chat.update calls
 	views      []slack.ModalViewRequest
 	users      map[string]handlers.User
 	// failPost, when set, decides the error of each post, by its index.
@@ -86,6 +87,7 @@ func (r *recSlack) UpdateMessage(_ context.Context, ts string, m handlers.Messag
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.updates[ts] = m
+	r.updated++
 	return nil
 }
 
@@ -439,8 +441,12 @@ func TestPanelScorecardsAndDebrief(t *testing.T) {
 		t.Fatalf("a refused scorecard was saved: %+v", cards)
 	}
 
+	updated := b.slack.updated
 	if r := b.submit(memberA, id, answers{scores: map[int]string{1: "4", 2: "3"}, notes: map[int]string{1: noteA}, overall: "strong_yes", summary: summaryA}); len(r.Errors) > 0 {
 		t.Fatalf("A's scorecard refused: %v", r.Errors)
+	}
+	if n := b.slack.updated - updated; n != 1 {
+		t.Errorf("A's scorecard updated the parent %d times, want once", n)
 	}
 	if got := all(b.slack.updates[k.ParentTS]); !strings.Contains(got, "Scorecards: 1 of 2 in") {
 		t.Errorf("parent after A's scorecard:\n%s\nwant \"Scorecards: 1 of 2 in\"", got)

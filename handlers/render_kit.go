@@ -43,21 +43,25 @@ func (k Kit) onPanel(user string) bool {
 	return false
 }
 
-// progressLine is the parent's only word on the scorecards: how many are
-// in, never what they say.
-func progressLine(k Kit, p kitProgress) string {
-	var line string
+// progressCount says how many scorecards are in: "1 of 3 in" on a panel
+// kit, "2 in" without one. It is all the channel may know of them.
+func progressCount(k Kit, p kitProgress) string {
 	switch {
 	case len(k.Panel) > 0:
-		line = fmt.Sprintf("📝 Scorecards: %d of %d in", p.panelIn, len(k.Panel))
+		n := fmt.Sprintf("%d of %d in", p.panelIn, len(k.Panel))
 		if p.others > 0 {
-			line += fmt.Sprintf(" (and %d from outside the panel)", p.others)
+			n += fmt.Sprintf(" (and %d from outside the panel)", p.others)
 		}
+		return n
 	case p.others == 0:
-		line = "📝 Scorecards: none in yet"
-	default:
-		line = fmt.Sprintf("📝 Scorecards: %d in", p.others)
+		return "none in yet"
 	}
+	return fmt.Sprintf("%d in", p.others)
+}
+
+// progressLine is the parent's only word on the scorecards.
+func progressLine(k Kit, p kitProgress) string {
+	line := "📝 Scorecards: " + progressCount(k, p)
 	if !k.ClosedAt.IsZero() {
 		line = "🔒 Closed · " + line
 	}
