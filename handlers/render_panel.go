@@ -170,11 +170,29 @@ const (
 	// debriefNoteChars bounds one note in the debrief, escaped: a note of
 	// 1000 characters fits whole unless most of them are escaped.
 	debriefNoteChars = maxSectionText - 100
+	// debriefPages bounds a debrief: past it, notes are shortened (to
+	// each of debriefShortNotes in turn) rather than sent in a flood of
+	// messages.
+	debriefPages = 6
 )
 
 // renderDebrief is the debrief of a kit as v allows, in one message or, when
 // long, several.
 func renderDebrief(v debriefView) []Message {
+	var pages []Message
+	for _, limit := range debriefShortNotes {
+		if pages = renderDebriefNotes(v, limit); len(pages) <= debriefPages {
+			break
+		}
+	}
+	return pages
+}
+
+// debriefShortNotes are the note lengths a debrief tries, longest first.
+var debriefShortNotes = []int{debriefNoteChars, 600, 300}
+
+// renderDebriefNotes renders the debrief with each note cut to noteChars.
+func renderDebriefNotes(v debriefView, noteChars int) []Message {
 	k := v.kit
 	var about []string
 	about = append(about, fmt.Sprintf("*%s* · shared by <@%s> %s", Escape(v.roleTitle), k.CreatedBy, slackDate(k.CreatedAt)))
@@ -211,7 +229,7 @@ func renderDebrief(v debriefView) []Message {
 		var notes []string
 		if v.full {
 			var scores string
-			scores, notes = scoreLines(string(q.ID), v.cards)
+			scores, notes = scoreLines(string(q.ID), v.cards, noteChars)
 			line += scores
 		}
 		if i < len(v.votes) {
@@ -268,7 +286,7 @@ func submittedLine(k Kit, cards []Scorecard) string {
 // scoreLines shows every card's score on one question, marking it when the
 // panel disagrees (scores two or more apart), and returns the notes on it,
 // attributed.
-func scoreLines(id string, cards []Scorecard) (scores string, notes []string) {
+func scoreLines(id string, cards []Scorecard, noteChars int) (scores string, notes []string) {
 	var parts []string
 	lo, hi := 5, 0
 	for _, sc := range cards {
@@ -281,7 +299,7 @@ func scoreLines(id string, cards []Scorecard) (scores string, notes []string) {
 				lo, hi = min(lo, a.Score), max(hi, a.Score)
 			}
 			if a.Note != "" {
-				notes = append(notes, fmt.Sprintf("📝 <@%s>:\n%s", sc.UserID, quoted(a.Note, debriefNoteChars)))
+				notes = append(notes, fmt.Sprintf("📝 <@%s>:\n%s", sc.UserID, quoted(a.Note, noteChars)))
 			}
 		}
 	}
