@@ -932,8 +932,8 @@ func TestSlackManifest(t *testing.T) {
 	if n := len([]rune(sc.UsageHint)); n == 0 || n > 1000 {
 		t.Errorf("%s: usage_hint of %d characters, want 1..1000", slashCommand, n)
 	}
-	if sc.ShouldEscape == nil || *sc.ShouldEscape {
-		t.Errorf("%s: want should_escape: false (the parser reads plain text)", slashCommand)
+	if sc.ShouldEscape == nil || !*sc.ShouldEscape {
+		t.Errorf("%s: want should_escape: true (a kit's panel must arrive as <@U…> user ids)", slashCommand)
 	}
 	if sc.URL != "" {
 		t.Errorf("%s: no url with Socket Mode", slashCommand)

@@ -30,6 +30,8 @@ type Commands struct {
 	lists    *lists
 	practice *practice
 	kits     *kits
+	panels   *panels
+	panel    *panelWork
 	daily    *daily
 	feedback *feedback
 	teamBank *teamBank
@@ -60,6 +62,10 @@ type Config struct {
 	// Owner names this process in the leases that let one replica post a
 	// kit or a daily question; each replica needs its own.
 	Owner string
+	// Retention is how long scorecards, notes and candidate labels are
+	// kept after a kit is closed (or made, if never closed); 0 means
+	// DefaultRetention.
+	Retention time.Duration
 }
 
 // New returns Commands over cfg; Now defaults to time.Now, Log to a logger
@@ -74,6 +80,9 @@ func New(cfg Config) *Commands {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
 	cat := catalog{bank: cfg.Bank, team: cfg.Store}
 	private := &privatePractice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log}
 	return &Commands{
@@ -85,6 +94,8 @@ func New(cfg Config) *Commands {
 		lists:    &lists{catalog: cat, slack: cfg.Slack},
 		practice: &practice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now},
 		kits:     &kits{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
+		panels:   &panels{catalog: cat, store: cfg.Store, slack: cfg.Slack, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now, log: cfg.Log},
+		panel:    &panelWork{catalog: cat, store: cfg.Store, slack: cfg.Slack, log: cfg.Log, owner: cfg.Owner, retention: cfg.Retention},
 		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
 		feedback: &feedback{catalog: cat, store: cfg.Store, slack: cfg.Slack},
 		teamBank: &teamBank{catalog: cat, store: cfg.Store, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now},
@@ -126,11 +137,17 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 	case KindRemove:
 		return c.teamBank.remove(ctx, s, cmd.ID)
 	case KindKit:
-		return c.kits.post(ctx, s, cmd)
+		return c.kits.post(ctx, s, kitSpecOf(cmd))
 	case KindKitList:
 		return c.kits.list(ctx, s)
 	case KindKitShow:
-		return c.kits.show(ctx, s, cmd.ID)
+		return c.panels.show(ctx, s, cmd.ID)
+	case KindKitBuild:
+		return c.kits.openBuilder(ctx, s)
+	case KindKitClose:
+		return c.panels.closeKit(ctx, s, cmd.ID)
+	case KindKitDelete:
+		return c.panels.deleteKit(ctx, s, cmd.ID)
 	case KindDaily:
 		return c.daily.create(ctx, s, cmd)
 	case KindDailyStatus:
@@ -172,6 +189,10 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 		return c.private.practiseNow(ctx, a)
 	case ActionForgetConfirm:
 		return c.forget.confirm(ctx, a)
+	case ActionScorecardOpen:
+		return c.panels.openScorecard(ctx, a)
+	case ActionKitDebrief:
+		return c.panels.debriefAction(ctx, a)
 	}
 	c.log.WarnContext(ctx, "unknown action", "action_id", a.ActionID)
 	return reply(textMessage("That button isn't one I know any more; try the command again.")), nil
@@ -184,6 +205,10 @@ func (c *Commands) Submit(ctx context.Context, s Submission) (Reply, error) {
 		return c.feedback.submitFeedback(ctx, s)
 	case CallbackSelfCheck:
 		return c.private.submitSelfCheck(ctx, s)
+	case CallbackScorecard:
+		return c.panels.submitScorecard(ctx, s)
+	case CallbackKitBuild:
+		return c.kits.submitBuilder(ctx, s)
 	}
 	c.log.WarnContext(ctx, "unknown view submission", "callback_id", s.CallbackID)
 	return Reply{}, nil
@@ -226,6 +251,13 @@ func (c *Commands) RunSchedule(ctx context.Context, sc Schedule, now time.Time) 
 // of them post each kit.
 func (c *Commands) ResumeKits(ctx context.Context) error {
 	return c.kits.resume(ctx)
+}
+
+// RunPanelWork sends the scorecard reminders due at now, each once across
+// replicas, and erases the scorecards, notes and candidate labels whose
+// retention is over. Every replica may call it.
+func (c *Commands) RunPanelWork(ctx context.Context, now time.Time) error {
+	return c.panel.run(ctx, now)
 }
 
 // RecoverLeases ends the leases a previous process of this instance name

@@ -26,7 +26,8 @@ type fakeSlack struct {
 	ephemerals []handlers.Message
 	responds   []handlers.Message
 	views      []slack.ModalViewRequest
-	attempts   int // PostMessage calls, failed ones included
+	updates    []handlers.Message // UpdateMessage calls, in order
+	attempts   int                // PostMessage calls, failed ones included
 
 	fail error // PostMessage fails with it while set
 	// postErr, when set, decides each PostMessage attempt (1-based).
@@ -59,6 +60,14 @@ func (f *fakeSlack) PostMessage(_ context.Context, m handlers.Message) (string, 
 	}
 	f.posts = append(f.posts, m)
 	return fmt.Sprintf("1700000000.%06d", len(f.posts)), nil
+}
+
+func (f *fakeSlack) UpdateMessage(_ context.Context, _ string, m handlers.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.check("update", handlers.Validate(m))
+	f.updates = append(f.updates, m)
+	return nil
 }
 
 func (f *fakeSlack) PostEphemeral(_ context.Context, _ string, m handlers.Message) error {

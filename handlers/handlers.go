@@ -189,6 +189,20 @@ type Kit struct {
 	ParentTS  string // "" until the parent message is posted
 	Finished  bool   // parent and every reply posted
 	Items     []KitItem
+
+	// A panel kit (commands.md, "Interview panels"); all optional.
+	Panel       []string  // Slack user ids, in the order given
+	InterviewAt time.Time // zero when no time was given
+	Zone        string    // the owner's IANA zone when the kit was made
+	// Candidate is a free-text label, private to the panel: never logged,
+	// never in a channel message. "" when none, or erased.
+	Candidate string
+	ClosedAt  time.Time // zero while scorecards may be submitted
+	Deleted   bool      // kit delete erased its scorecards and label
+	// Attempts counts failed posting attempts; Abandoned says posting
+	// stopped for good (the channel refuses posts, or too many attempts).
+	Attempts  int
+	Abandoned bool
 }
 
 // KitItem is one question of a kit; ReplyTS is "" until its reply is posted.
@@ -244,6 +258,8 @@ type Store interface {
 	teamBankStore
 	postLog // practice
 	kitStore
+	panelStore
+	reminderStore
 	dailyStore
 	feedbackStore
 	privatePracticeStore
@@ -258,6 +274,8 @@ type Store interface {
 type Slack interface {
 	listSlack
 	kitSlack
+	panelSlack
+	reminderSlack
 	dailySlack
 	feedbackSlack
 	practiceSlack

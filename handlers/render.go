@@ -485,41 +485,6 @@ func rankFeedback(fb []QuestionFeedback) (most, least []QuestionFeedback) {
 	return most, least
 }
 
-// renderKitParent is a kit's parent message: what the kit is, who asked,
-// and what its thread holds.
-func renderKitParent(r *questions.Role, k Kit) Message {
-	counts := map[string]int{}
-	var order []string
-	for _, it := range k.Items {
-		if counts[it.Category] == 0 {
-			order = append(order, it.Category)
-		}
-		counts[it.Category]++
-	}
-	parts := make([]string, len(order))
-	for i, slug := range order {
-		title := slug
-		if c, ok := r.Category(slug); ok {
-			title = c.Title
-		}
-		parts[i] = fmt.Sprintf("%s %d", title, counts[slug])
-	}
-	blocks := []slack.Block{header("📋 Interview kit · " + r.Title)}
-	if r.Summary != "" {
-		blocks = append(blocks, section(Escape(Truncate(r.Summary, 600))))
-	}
-	blocks = append(blocks,
-		section(fmt.Sprintf("Asked by <@%s> · %s · *%s in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), questionCount(len(k.Items)))),
-		contextBlock(fmt.Sprintf("Kit `%s` · rate each question with its buttons · `/interview kit show %s` summarises the panel's feedback", k.ID, k.ID)),
-	)
-	return Message{Text: fmt.Sprintf("Interview kit %s: %s, %s", k.ID, r.Title, questionCount(len(k.Items))), Blocks: blocks}
-}
-
-// questionCount is "1 question" or "n questions".
-func questionCount(n int) string {
-	return nounCount(n, "question", "questions")
-}
-
 // plural picks the noun that goes with n: one for exactly 1, many for
 // anything else ("0 notes", "1 note", "2 notes"). Every count a user reads
 // goes through it, so that no message says "1 notes".
@@ -533,14 +498,4 @@ func plural(n int, one, many string) string {
 // nounCount is n followed by its noun: "1 note", "2 notes".
 func nounCount(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + plural(n, one, many)
-}
-
-// renderKitReply is one kit question in the kit's thread. The panel is the
-// audience, so what a strong answer covers is shown right under it.
-func renderKitReply(r *questions.Role, q questions.Question, categoryTitle string, pos, total int) Message {
-	m := renderQuestionPost(fmt.Sprintf("Question %d of %d", pos, total), r, q, categoryTitle, false)
-	if g, ok := renderGuidance(q, categoryNote(r, q)); ok {
-		m.Blocks = append(m.Blocks, g.Blocks...)
-	}
-	return m
 }

@@ -195,6 +195,10 @@ func (h *harness) slash(text string, opts ...func(*slacktest.Slash)) ackAnswer {
 
 func asUser(id string) func(*slacktest.Slash) { return func(s *slacktest.Slash) { s.UserID = id } }
 
+func inChannel(id string) func(*slacktest.Slash) {
+	return func(s *slacktest.Slash) { s.ChannelID = id }
+}
+
 // ackAnswer is a slash command's reply as it rode in the ack.
 type ackAnswer struct {
 	Ack          slacktest.Ack

@@ -137,7 +137,7 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		return authError(err, cfg.apiURL)
 	}
 	metrics.watchDatabase(reg, db.Failures)
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID()), Retention: cfg.retention})
 	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: ws.TeamID, EnterpriseID: ws.EnterpriseID, ClickTimeout: clickTimeout})
 
 	// HTTP first: /healthz answers the start-up probe while migrating.
@@ -288,6 +288,6 @@ func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, 
 		fmt.Fprintln(stdout, "No DATABASE_URL: votes, notes and team questions are kept in memory and lost on exit.")
 	}
 	sh := bot.NewShell(stdin, stdout)
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log, Retention: cfg.retention})
 	return sh.Run(ctx, cmds)
 }

@@ -125,6 +125,8 @@ func TestStartupErrors(t *testing.T) {
 		{"bad api url", map[string]string{"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"},
 		{"bad admins", map[string]string{"INTERVIEWBOT_ADMINS": "alice"}, "INTERVIEWBOT_ADMINS"},
 		{"bad http addr", map[string]string{"HTTP_ADDR": "nope"}, "HTTP_ADDR"},
+		{"retention in weeks", map[string]string{"INTERVIEWBOT_RETENTION_DAYS": "52w"}, "INTERVIEWBOT_RETENTION_DAYS"},
+		{"no retention", map[string]string{"INTERVIEWBOT_RETENTION_DAYS": "0"}, "INTERVIEWBOT_RETENTION_DAYS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,7 +27,8 @@ type Store struct {
 	questions []teamQuestion // in id order; index i holds "team-<i+1>"
 	posts     map[postKey]handlers.Post
 
-	kits map[string]*kit // by id
+	kits   map[string]*kit // by id
+	panels panelState      // scorecards and reminders of panel kits
 
 	schedules map[int64]*handlers.Schedule
 	// scheduleSeq mirrors Postgres' bigserial, which an upsert advances

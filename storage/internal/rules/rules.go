@@ -152,6 +152,9 @@ func CheckKit(k handlers.Kit, owner string) error {
 	if err := storable(field{"created by", k.CreatedBy}); err != nil {
 		return err
 	}
+	if err := checkPanel(k); err != nil {
+		return err
+	}
 	if len(k.Items) == 0 {
 		return fmt.Errorf("kit items: empty")
 	}
