@@ -207,6 +207,16 @@ func downStore(t *testing.T) handlers.Store {
 	return db
 }
 
+// recordPost records that the bot posted question id in message ts of C1,
+// as practice does after posting: votes and ratings count only on messages
+// that carried their question.
+func (e *env) recordPost(id, ts string) {
+	e.t.Helper()
+	if err := e.db.RecordPost(e.t.Context(), handlers.Post{TeamID: "T1", ChannelID: "C1", QuestionID: id, MessageTS: ts, Source: "practice"}); err != nil {
+		e.t.Fatalf("record the post of %s in %s: %v", id, ts, err)
+	}
+}
+
 // slash runs /interview text as user in C1 and checks the reply.
 func (e *env) slash(user, text string) (handlers.Reply, error) {
 	e.t.Helper()
@@ -225,10 +235,13 @@ func (e *env) mustSlash(user, text string) handlers.Reply {
 	return r
 }
 
-// click presses a button on a message in C1.
+// click presses a button on a message in C1, or in a.ChannelID when set.
 func (e *env) click(a handlers.Action) (handlers.Reply, error) {
 	e.t.Helper()
-	a.TeamID, a.ChannelID = "T1", "C1"
+	a.TeamID = "T1"
+	if a.ChannelID == "" {
+		a.ChannelID = "C1"
+	}
 	if a.UserID == "" {
 		a.UserID = "U1"
 	}

@@ -206,7 +206,7 @@ func TestKitShow(t *testing.T) {
 	}
 	submitRating(t, e, "U2", questionOf(t, first), "1700000000.000002", 4, "good one")
 	show := e.mustSlash("U4", "kit show "+strings.ToUpper(id))
-	wants(t, "kit show", textOf(show.Message), "Kit "+id+" · Senior Backend Engineer", "1. ", "2 👍 · 1 👎 · 4.0★ from 1 · 1 notes", "2. ", "0 👍 · 0 👎", "Shared by <@U1>")
+	wants(t, "kit show", textOf(show.Message), "Kit "+id+" · Senior Backend Engineer", "1. ", "2 👍 · 1 👎 · 4.0★ from 1 rating · 1 note", "2. ", "0 👍 · 0 👎", "Shared by <@U1>")
 
 	for _, tt := range []struct{ text, want string }{
 		{"kit show zzzzzz", "There is no kit `zzzzzz`"},
