@@ -94,7 +94,7 @@ func tables(ctx context.Context, t *testing.T, db *sql.DB) []string {
 
 func wantTables() []string {
 	return []string{
-		"channel_posts", "daily_posts", "daily_schedules", "kit_items", "kits",
+		"channel_posts", "daily_posts", "daily_schedules", "daily_skips", "kit_items", "kits",
 		"ratings", "schema_migrations", "team_questions", "votes",
 	}
 }
