@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/questions"
 	"github.com/interviewbot/interviewbot/storage"
+	"github.com/interviewbot/interviewbot/storage/memstore"
 	"github.com/interviewbot/interviewbot/storage/storagetest"
 	"github.com/slack-go/slack"
 )
@@ -186,4 +188,52 @@ func questionIDOf(t *testing.T, m handlers.Message) questions.ID {
 	}
 	t.Fatalf("no rate_up button in %+v", m)
 	return ""
+}
+
+// TestDailyMessagesFitSlack: the daily messages with the most in them (five
+// schedules, all paused, the most skipped ranges) pass Slack's limits.
+func TestDailyMessagesFitSlack(t *testing.T) {
+	t.Parallel()
+	store := memstore.New()
+	clk := &clock{now: local(t, "UTC", "2026-11-23 08:00")}
+	c := handlers.New(handlers.Config{Bank: bank(t), Store: store, Slack: &fakeSlack{}, Now: clk.Now, Owner: "r1"})
+	var replies []handlers.Reply
+	run := func(text string) {
+		t.Helper()
+		r, err := c.Slash(context.Background(), handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: "U1", Text: text})
+		if err != nil {
+			t.Fatalf("/interview %s: %v", text, err)
+		}
+		replies = append(replies, r)
+	}
+	for _, cat := range []string{"technical", "behavioral", "problem-solving", "system-design", "leadership"} {
+		run("daily Senior Backend Engineer " + cat + " hard at 9:30pm tz America/Argentina/ComodRivadavia mon,tue,wed,thu,sat")
+	}
+	run("daily business-analyst")
+	for i := range handlers.MaxChannelSkips {
+		from := local(t, "UTC", "2026-12-01 00:00").AddDate(0, 0, 2*i)
+		run("daily skip " + from.Format(time.DateOnly) + ".." + from.AddDate(0, 0, 1).Format(time.DateOnly))
+	}
+	scs, err := store.ChannelSchedules(context.Background(), "T1", "C1")
+	if err != nil || len(scs) != handlers.MaxChannelSchedules {
+		t.Fatalf("schedules = %d, %v", len(scs), err)
+	}
+	for _, sc := range scs {
+		run(fmt.Sprintf("daily pause d%d until 2027-12-31", sc.ID))
+	}
+	run("daily status")
+	run("daily off")
+	run("daily now")
+	run("daily resume")
+	for _, r := range replies {
+		if r.Message == nil {
+			t.Fatalf("a reply without a message: %+v", r)
+		}
+		if err := handlers.Validate(*r.Message); err != nil {
+			t.Errorf("%q breaks Slack's limits: %v", r.Message.Text[:min(len(r.Message.Text), 80)], err)
+		}
+	}
+	if status := replies[len(replies)-4].Message.Text; !strings.Contains(status, "Skipped here") || strings.Count(status, "Paused") != 5 {
+		t.Errorf("status = %s", status)
+	}
 }
