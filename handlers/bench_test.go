@@ -63,6 +63,7 @@ func BenchmarkParse(b *testing.B) {
 		{"long words", strings.Repeat("senior ", MaxCommandText/7), KindInvalid},
 		{"long panel", "kit sbe with " + strings.Repeat("<@U1> ", (MaxCommandText-13)/6), KindKit},
 		{"long add", "add sbe technical " + strings.Repeat("why ", (MaxCommandText-18)/4), KindAdd},
+		{"long kit", "kit sbe " + strings.Repeat("technical ", (MaxCommandText-8)/10), KindInvalid},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			// Check once that the benchmark measures the path it names.

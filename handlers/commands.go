@@ -96,7 +96,7 @@ func New(cfg Config) *Commands {
 		kits:     &kits{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
 		panels:   &panels{catalog: cat, store: cfg.Store, slack: cfg.Slack, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now, log: cfg.Log},
 		panel:    &panelWork{catalog: cat, store: cfg.Store, slack: cfg.Slack, log: cfg.Log, owner: cfg.Owner, retention: cfg.Retention},
-		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
+		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
 		feedback: &feedback{catalog: cat, store: cfg.Store, slack: cfg.Slack},
 		teamBank: &teamBank{catalog: cat, store: cfg.Store, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now},
 		private:  private,
@@ -149,13 +149,19 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 	case KindKitDelete:
 		return c.panels.deleteKit(ctx, s, cmd.ID)
 	case KindDaily:
-		return c.daily.create(ctx, s, cmd)
+		return c.daily.save(ctx, s, cmd)
 	case KindDailyStatus:
 		return c.daily.status(ctx, s)
 	case KindDailyOff:
-		return c.daily.off(ctx, s)
+		return c.daily.off(ctx, s, cmd)
 	case KindDailyNow:
-		return c.daily.postNow(ctx, s)
+		return c.daily.postNow(ctx, s, cmd)
+	case KindDailyPause:
+		return c.daily.pause(ctx, s, cmd)
+	case KindDailyResume:
+		return c.daily.resume(ctx, s, cmd)
+	case KindDailySkip:
+		return c.daily.skip(ctx, s, cmd)
 	case KindPracticeMe:
 		return c.private.practiceMe(ctx, s, cmd.Role, cmd.Category, cmd.Difficulty)
 	case KindMe:
@@ -193,6 +199,8 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 		return c.panels.openScorecard(ctx, a)
 	case ActionKitDebrief:
 		return c.panels.debriefAction(ctx, a)
+	case ActionDailyOff:
+		return c.daily.offClick(ctx, a)
 	}
 	c.log.WarnContext(ctx, "unknown action", "action_id", a.ActionID)
 	return reply(textMessage("That button isn't one I know any more; try the command again.")), nil
@@ -234,14 +242,15 @@ func (c *Commands) RunPersonalSchedule(ctx context.Context, ps PersonalSchedule,
 }
 
 // DueSchedules returns the schedules that may have a post to make at now:
-// every active one whose latest slot this process has not seen settled.
+// those whose next post is due, read through an index, so that a tick
+// costs what is due rather than what exists.
 func (c *Commands) DueSchedules(ctx context.Context, now time.Time) ([]Schedule, error) {
 	return c.daily.due(ctx, now)
 }
 
-// RunSchedule makes sc's post for its latest slot if it is due and nobody
-// made it: at most one post per schedule and local date across replicas,
-// held by the claim row in Postgres.
+// RunSchedule makes sc's due post if nobody made it, and moves sc on to its
+// next post: at most one post per channel, role, category and local date
+// across replicas, held by the claim row in Postgres.
 func (c *Commands) RunSchedule(ctx context.Context, sc Schedule, now time.Time) (DailyResult, error) {
 	return c.daily.run(ctx, sc, now)
 }

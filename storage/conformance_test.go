@@ -92,12 +92,15 @@ func behaviours() []behaviour {
 		{"team questions: one live question per text", teamQuestionsUnique},
 		{"team questions: import adds, updates, is idempotent", teamQuestionsImport},
 		{"leases: a restarted instance releases its own", releaseLeases},
-		{"schedules: save, replace, pause, list, delete", schedulesLifecycle},
+		{"schedules: add, limit, update, pause, list, delete", schedulesLifecycle},
+		{"schedules: due, never computed, advance", schedulesDue},
+		{"schedules: a pause until a date ends on it", schedulesPauseEnds},
+		{"schedules: a channel's skipped dates", schedulesSkips},
 		{"schedules: invalid schedules are refused", schedulesInvalid},
 		{"daily: claim, release, mark posted, skip, history", dailyClaims},
 		{"daily: an expired claim is taken over", dailyExpiredClaimTakenOver},
 		{"daily: unknown schedules and bad dates", dailyUnknownSchedule},
-		{"daily: deleting a schedule deletes its posts", dailyDeletedWithSchedule},
+		{"daily: a schedule made again finds the day's post", dailyDeletedWithSchedule},
 		{"daily: concurrent claims have one winner", dailyConcurrentClaims},
 	}
 }

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/storage"
@@ -27,7 +28,7 @@ func TestHoldUntilMigrated(t *testing.T) {
 	if _, err := db.AddTeamQuestion(t.Context(), q); !errors.Is(err, storage.ErrSchemaNotReady) {
 		t.Errorf("write before the schema is ready: %v, want ErrSchemaNotReady", err)
 	}
-	if _, err := db.ActiveSchedules(t.Context()); !errors.Is(err, storage.ErrSchemaNotReady) {
+	if _, err := db.DueSchedules(t.Context(), time.Now()); !errors.Is(err, storage.ErrSchemaNotReady) {
 		t.Errorf("read before the schema is ready: %v, want ErrSchemaNotReady", err)
 	}
 

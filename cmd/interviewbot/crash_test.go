@@ -200,7 +200,7 @@ func TestCrashDuringDailyPost(t *testing.T) {
 			// A schedule starts with its first slot after it was made; date
 			// it back, as if made earlier, rather than wait up to a minute
 			// for the next slot.
-			if _, err := openDB(t, dsn).Exec(`UPDATE daily_schedules SET created_at = created_at - interval '1 hour'`); err != nil {
+			if _, err := openDB(t, dsn).Exec(`UPDATE daily_schedules SET created_at = created_at - interval '1 hour', next_due_at = $1`, slot); err != nil {
 				t.Fatal(err)
 			}
 

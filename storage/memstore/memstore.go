@@ -35,6 +35,7 @@ type Store struct {
 	// even when it updates, so ids match between the stores.
 	scheduleSeq int64
 	dailyPosts  map[dailyKey]*dailyPost
+	skips       map[channelKey][]handlers.DateRange
 
 	private practiceData
 }
