@@ -739,6 +739,15 @@ const (
 	DailyNone    DailyResult = "none" // nothing to do, or another replica has it
 )
 
+// advance moves a schedule on without posting. Failing to is a failed
+// tick for the schedule (the next tick tries again), not a quiet one.
+func (d *daily) advance(ctx context.Context, a DailyAdvance) (DailyResult, error) {
+	if _, err := d.store.AdvanceSchedule(ctx, a); err != nil {
+		return DailyFailed, err
+	}
+	return DailyNone, nil
+}
+
 // run makes sc's due post unless it was made: the claim row in Postgres
 // keeps it to one post per channel, role, category and local date across
 // replicas. Then it moves the schedule on to its next post.
@@ -753,8 +762,7 @@ func (d *daily) run(ctx context.Context, sc Schedule, now time.Time) (DailyResul
 		}
 		if first.After(now) {
 			date, _ := sc.localDate(first)
-			_, err := d.store.AdvanceSchedule(ctx, DailyAdvance{ScheduleID: sc.ID, Date: date, To: first})
-			return DailyNone, err
+			return d.advance(ctx, DailyAdvance{ScheduleID: sc.ID, Date: date, To: first})
 		}
 		slot = first
 	}
@@ -778,8 +786,7 @@ func (d *daily) run(ctx context.Context, sc Schedule, now time.Time) (DailyResul
 	}
 	if !sc.postsOn(date) {
 		// Paused or skipped since the tick read it.
-		_, err := d.store.AdvanceSchedule(ctx, advance)
-		return DailyNone, err
+		return d.advance(ctx, advance)
 	}
 	if late := now.Sub(slot); late >= catchUpWindow {
 		// The next post is the first not yet too late.
