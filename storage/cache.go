@@ -58,7 +58,14 @@ func (c *teamCache) put(teamID string, qs []handlers.TeamQuestion, gen uint64) {
 	}
 }
 
+// invalidate drops a team's entry. Every write calls it right after its
+// transaction ends, committed or not, so that the writing replica's next
+// read sees the write: its own NOTIFY comes back through the listening
+// connection only some time later.
 func (c *teamCache) invalidate(teamID string) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++

@@ -92,6 +92,7 @@ func (db *DB) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (han
 		}
 		return tx.notifyTeam(ctx, q.TeamID)
 	})
+	db.cache.invalidate(q.TeamID)
 	if err != nil {
 		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
@@ -120,6 +121,7 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 		}
 		return tx.notifyTeam(ctx, teamID)
 	})
+	db.cache.invalidate(teamID)
 	if err != nil {
 		return db.opError("remove team question", err)
 	}
@@ -199,6 +201,7 @@ func (db *DB) ImportTeamQuestions(ctx context.Context, teamID string, qs []handl
 		}
 		return tx.notifyTeam(ctx, teamID)
 	})
+	db.cache.invalidate(teamID)
 	if err != nil {
 		return handlers.ImportResult{}, db.opError("import team questions", err)
 	}
