@@ -98,7 +98,7 @@ func (b *Bank) Extend(ext Extension) (*Bank, []ExtendProblem) {
 	}
 	roles := make([]*Role, 0, len(b.roles)+len(ext.Roles))
 	bySlug := map[string]*Role{}
-	owned := map[*Role]bool{} // roles this view may change: copies and the team's own
+	owned := map[*Role]bool{}    // roles this view may change: copies and the team's own
 	taken := map[string]string{} // normalized role name → who has it, for errors
 	for _, r := range b.roles {
 		if cp, ok := withoutHidden(r, hidden); ok {
