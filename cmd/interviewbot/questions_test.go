@@ -59,7 +59,8 @@ func TestQuestionsImportExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			want, err := bankfile.Read(f, format, bank)
+			wantFile, err := bankfile.Read(f, format, bank, questions.Extension{})
+			want := wantFile.Rows
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +80,8 @@ func TestQuestionsImportExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ef.Close()
-			got, err := bankfile.Read(ef, format, bank)
+			gotFile, err := bankfile.Read(ef, format, bank, questions.Extension{})
+			got := gotFile.Rows
 			if err != nil {
 				t.Fatalf("the export does not read back: %v", err)
 			}

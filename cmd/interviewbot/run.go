@@ -362,10 +362,11 @@ func importBank(ctx context.Context, db *storage.DB, bank *questions.Bank, team,
 		return err
 	}
 	defer f.Close()
-	rows, err := bankfile.Read(f, format, bank)
+	file, err := bankfile.Read(f, format, bank, questions.Extension{})
 	if err != nil {
 		return fmt.Errorf("%s: nothing imported:\n%w", path, err)
 	}
+	rows := file.Rows
 	qs := make([]handlers.TeamQuestion, len(rows))
 	for i, r := range rows {
 		qs[i] = handlers.TeamQuestion{Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
@@ -388,16 +389,16 @@ func exportBank(ctx context.Context, db *storage.DB, team string, format bankfil
 	}
 	rows := make([]bankfile.Row, len(tqs))
 	for i, q := range tqs {
-		rows[i] = bankfile.Row{Role: q.Role, Category: q.Category, Text: q.Text, Guidance: q.Guidance, FollowUps: q.FollowUps}
+		rows[i] = bankfile.Row{ID: q.ID, Role: q.Role, Category: q.Category, Text: q.Text, Guidance: q.Guidance, FollowUps: q.FollowUps}
 	}
 	if out == "" {
-		return bankfile.Write(stdout, format, rows)
+		return bankfile.Write(stdout, format, bankfile.File{Rows: rows})
 	}
 	f, err := os.Create(out)
 	if err != nil {
 		return err
 	}
-	if err := bankfile.Write(f, format, rows); err != nil {
+	if err := bankfile.Write(f, format, bankfile.File{Rows: rows}); err != nil {
 		f.Close()
 		return err
 	}
