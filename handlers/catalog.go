@@ -7,10 +7,10 @@ import (
 	"github.com/interviewbot/interviewbot/questions"
 )
 
-// teamQuestionReader is the one store call every capability shares: a
-// team's own questions, which join the built-in bank everywhere.
+// teamQuestionReader is the one store call every capability shares: what
+// a team keeps of its own bank, which changes the built-in one everywhere.
 type teamQuestionReader interface {
-	TeamQuestions(ctx context.Context, teamID string) ([]TeamQuestion, error)
+	TeamBank(ctx context.Context, teamID string) (TeamBank, error)
 }
 
 // catalog finds questions for a team: the built-in bank plus the team's
@@ -56,11 +56,11 @@ func withTeam(r *questions.Role, cat *questions.Category, team []TeamQuestion) [
 }
 
 func (c catalog) teamQuestions(ctx context.Context, teamID string) ([]TeamQuestion, error) {
-	tqs, err := c.team.TeamQuestions(ctx, teamID)
+	tb, err := c.team.TeamBank(ctx, teamID)
 	if err != nil {
 		return nil, fmt.Errorf("list team questions: %w", err)
 	}
-	return tqs, nil
+	return tb.Questions, nil
 }
 
 // teamQuestion presents a team question like a built-in one. Its theme is

@@ -18,11 +18,76 @@ const MaxQuestionText = 500
 
 var teamIDPattern = regexp.MustCompile(`^team-[1-9][0-9]{0,17}$`)
 
-// teamBankStore keeps the questions a team adds to the built-in bank.
+// TeamBank is what a team keeps of its own bank: its questions, the roles
+// and categories it defines, and the built-in questions it retired.
+type TeamBank struct {
+	Roles      []questions.TeamRole
+	Categories []questions.TeamCategory
+	Questions  []TeamQuestion // live ones, in the order they were added
+	Hidden     []string       // built-in question ids, in id order
+}
+
+// Extension is the part of tb that changes the bank's structure; its
+// questions join the categories through the catalog.
+func (tb TeamBank) Extension() questions.Extension {
+	ext := questions.Extension{Roles: tb.Roles, Categories: tb.Categories}
+	for _, id := range tb.Hidden {
+		ext.Hidden = append(ext.Hidden, questions.ID(id))
+	}
+	return ext
+}
+
+// TeamImport is a team bank file to import (`interviewbot questions
+// import`).
+type TeamImport struct {
+	Roles      []questions.TeamRole
+	Categories []questions.TeamCategory
+	// Questions with the id of one of the team's questions update it in
+	// place; the others update the team's question with the same role,
+	// category and text (case and spacing aside), or are added.
+	Questions []TeamQuestion
+	// Sync removes the team's questions the file does not have, and its
+	// roles and categories that the file neither defines nor uses.
+	Sync bool
+	// DryRun works out the result and writes nothing.
+	DryRun bool
+}
+
+// ImportResult says what an import changed, or would change on a dry run.
+type ImportResult struct {
+	Added     []TeamQuestion // with their new ids, except on a dry run
+	Updated   []TeamQuestion // as they are after the import
+	Removed   []TeamQuestion
+	Unchanged int
+	// Slugs of the team's roles, and "role/category" of its categories.
+	Roles, Categories ImportChanges
+}
+
+// ImportChanges lists what an import did to the team's roles or categories.
+type ImportChanges struct {
+	Added, Updated, Removed []string
+}
+
+// Changed reports whether the import changed anything.
+func (r ImportResult) Changed() bool {
+	return len(r.Added)+len(r.Updated)+len(r.Removed) > 0 || r.Roles.changed() || r.Categories.changed()
+}
+
+func (c ImportChanges) changed() bool {
+	return len(c.Added)+len(c.Updated)+len(c.Removed) > 0
+}
+
+// teamBankStore keeps what a team adds to or changes in the built-in bank.
 type teamBankStore interface {
 	AddTeamQuestion(ctx context.Context, q TeamQuestion) (TeamQuestion, error)
 	// RemoveTeamQuestion returns ErrNotFound when the team has no such question.
 	RemoveTeamQuestion(ctx context.Context, teamID, id string) error
+	// HideQuestion retires a built-in question for the team; changed is
+	// false when it was hidden already.
+	HideQuestion(ctx context.Context, teamID, questionID, hiddenBy string) (changed bool, err error)
+	// UnhideQuestion brings it back; changed is false when it was not
+	// hidden.
+	UnhideQuestion(ctx context.Context, teamID, questionID string) (changed bool, err error)
 }
 
 // teamBank lets admins add questions of their own to the bank, and remove

@@ -63,7 +63,7 @@ func TestTeamQuestionCache(t *testing.T) {
 	}
 	eventually(b, 1)
 	eventually(a, 1)
-	if _, err := a.ImportTeamQuestions(ctx, "T1", []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}); err != nil {
+	if _, err := a.ImportTeamBank(ctx, "T1", handlers.TeamImport{Questions: []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(b, 2)

@@ -94,8 +94,8 @@ func tables(ctx context.Context, t *testing.T, db *sql.DB) []string {
 
 func wantTables() []string {
 	return []string{
-		"channel_posts", "daily_posts", "daily_schedules", "kit_items", "kits",
-		"ratings", "schema_migrations", "team_questions", "votes",
+		"channel_posts", "daily_posts", "daily_schedules", "hidden_questions", "kit_items", "kits",
+		"ratings", "schema_migrations", "team_categories", "team_questions", "team_roles", "votes",
 	}
 }
 

@@ -369,13 +369,13 @@ func importBank(ctx context.Context, db *storage.DB, bank *questions.Bank, team,
 	rows := file.Rows
 	qs := make([]handlers.TeamQuestion, len(rows))
 	for i, r := range rows {
-		qs[i] = handlers.TeamQuestion{Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
+		qs[i] = handlers.TeamQuestion{ID: r.ID, Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
 	}
-	res, err := db.ImportTeamQuestions(ctx, team, qs)
+	res, err := db.ImportTeamBank(ctx, team, handlers.TeamImport{Questions: qs})
 	if err != nil {
 		return fmt.Errorf("%s: nothing imported: %w", path, err)
 	}
-	fmt.Fprintf(stdout, "%s: %d added, %d updated, %d unchanged for team %s\n", path, res.Added, res.Updated, res.Unchanged, team)
+	fmt.Fprintf(stdout, "%s: %d added, %d updated, %d unchanged for team %s\n", path, len(res.Added), len(res.Updated), res.Unchanged, team)
 	return nil
 }
 
