@@ -23,6 +23,7 @@ import (
 // reply, so each error is handled once.
 type Commands struct {
 	bank     *questions.Bank
+	catalog  catalog
 	log      *slog.Logger
 	now      func() time.Time
 	owner    string
@@ -69,9 +70,10 @@ func New(cfg Config) *Commands {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	cat := catalog{bank: cfg.Bank, team: cfg.Store}
+	cat := newCatalog(cfg.Bank, cfg.Store, cfg.Log)
 	return &Commands{
 		bank:     cfg.Bank,
+		catalog:  cat,
 		log:      cfg.Log,
 		now:      cfg.Now,
 		owner:    cfg.Owner,
@@ -88,7 +90,11 @@ func New(cfg Config) *Commands {
 // Slash answers one /interview command. The reply names the subcommand
 // (Reply.Command) whatever happened, for metrics.
 func (c *Commands) Slash(ctx context.Context, s Slash) (Reply, error) {
-	cmd := Parse(c.bank, s.Text)
+	// The team's roles and categories are names like the built-in ones. A
+	// store failure leaves the built-in bank; the capabilities that need
+	// the store report it.
+	bank, _ := c.catalog.bankFor(ctx, s.TeamID)
+	cmd := Parse(bank, s.Text)
 	r, err := c.slash(ctx, s, cmd)
 	r.Command = cmd.Kind.String()
 	return r, err

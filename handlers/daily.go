@@ -101,7 +101,7 @@ type daily struct {
 // describe says when a schedule runs, for people.
 func (d *daily) describe(sc Schedule) string {
 	what := sc.Role
-	if r, ok := d.bank.Role(sc.Role); ok {
+	if r, ok := d.roleNow(sc.TeamID, sc.Role); ok {
 		what = r.Title
 		if cat, ok := r.Category(sc.Category); ok {
 			what += " — " + cat.Title
@@ -225,7 +225,10 @@ func (d *daily) postNow(ctx context.Context, s Slash) (Reply, error) {
 // nextDailyQuestion picks the schedule's next question from its pool, team
 // questions included.
 func (d *daily) nextDailyQuestion(ctx context.Context, sc Schedule, seed string) (questions.Question, error) {
-	r, ok := d.bank.Role(sc.Role)
+	r, ok, err := d.role(ctx, sc.TeamID, sc.Role)
+	if err != nil {
+		return questions.Question{}, fmt.Errorf("daily pool: %w", err)
+	}
 	if !ok {
 		return questions.Question{}, fmt.Errorf("schedule %d: role %q is not in the bank", sc.ID, sc.Role)
 	}
@@ -243,12 +246,19 @@ func (d *daily) nextDailyQuestion(ctx context.Context, sc Schedule, seed string)
 	if err != nil {
 		return questions.Question{}, fmt.Errorf("daily history: %w", err)
 	}
+	if len(pool) == 0 {
+		// A team category whose questions were all removed.
+		return questions.Question{}, fmt.Errorf("schedule %d: no questions in %s %s", sc.ID, sc.Role, sc.Category)
+	}
 	return nextInRotation(pool, history, fmt.Sprintf("%d/%s", sc.ID, seed)), nil
 }
 
 func (d *daily) renderDaily(sc Schedule, q questions.Question) Message {
-	r, _ := d.bank.Role(sc.Role)
-	m := renderQuestionPost("Daily question", r, q, d.categoryTitle(q), true)
+	r, ok := d.roleNow(sc.TeamID, sc.Role)
+	if !ok {
+		r = &questions.Role{Slug: sc.Role, Title: sc.Role}
+	}
+	m := renderQuestionPost("Daily question", r, q, categoryTitleIn(r, q), true)
 	m.Channel = sc.ChannelID
 	m.Blocks = append(m.Blocks, contextBlock("Reply in the thread with how you would answer. 📖 Guidance shows what a strong answer covers, only to you."))
 	return m

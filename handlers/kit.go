@@ -227,7 +227,10 @@ func (ks *kits) releaseKit(ctx context.Context, k Kit) {
 // postKit posts what of k is not posted yet, recording each ts as soon as
 // Slack returns it, so that a retry never posts a message twice.
 func (ks *kits) postKit(ctx context.Context, k Kit) (Kit, error) {
-	r, ok := ks.bank.Role(k.Role)
+	r, ok, err := ks.role(ctx, k.TeamID, k.Role)
+	if !ok && err != nil {
+		return k, fmt.Errorf("kit %s: %w", k.ID, err)
+	}
 	if !ok {
 		return k, fmt.Errorf("kit %s: role %q is not in the bank", k.ID, k.Role)
 	}
@@ -254,7 +257,7 @@ func (ks *kits) postKit(ctx context.Context, k Kit) (Kit, error) {
 		} else if err != nil {
 			return k, err
 		}
-		m := renderKitReply(r, q, ks.categoryTitle(q), it.Position, len(k.Items))
+		m := renderKitReply(r, q, categoryTitleIn(r, q), it.Position, len(k.Items))
 		m.Channel, m.ThreadTS = k.ChannelID, k.ParentTS
 		ts, err := ks.slack.PostMessage(ctx, m)
 		if err != nil {

@@ -113,17 +113,28 @@ type pool struct {
 }
 
 func renderRoles(bank *questions.Bank, counts func(*questions.Role, *questions.Category) int) *Message {
-	var b strings.Builder
+	// A team may define many roles with long names; past a budget the
+	// rest are named by slug only, so that the answer stays one message.
+	const budget = maxTotalText / 2
+	var paras, rest []string
+	used := 0
 	for _, r := range bank.Roles() {
-		fmt.Fprintf(&b, "*%s* (`%s`)\n", Escape(r.Title), r.Slug)
 		parts := make([]string, len(r.Categories))
 		for i, c := range r.Categories {
 			parts[i] = fmt.Sprintf("%s %d", c.Slug, counts(r, c))
 		}
-		fmt.Fprintf(&b, "%s\n\n", strings.Join(parts, " · "))
+		p := fmt.Sprintf("*%s* (`%s`)\n%s", Escape(truncate(r.Title, 100)), r.Slug, strings.Join(parts, " · "))
+		if n := utf8.RuneCountInString(p); used+n <= budget {
+			paras, used = append(paras, p), used+n
+		} else {
+			rest = append(rest, "`"+r.Slug+"`")
+		}
+	}
+	if len(rest) > 0 {
+		paras = append(paras, "And "+strings.Join(rest, ", "))
 	}
 	blocks := []slack.Block{header("Roles")}
-	blocks = append(blocks, chunkSections(strings.Split(strings.TrimSpace(b.String()), "\n\n"), "\n\n")...)
+	blocks = append(blocks, chunkSections(paras, "\n\n")...)
 	blocks = append(blocks, contextBlock("See a role with `/interview <role>`, its questions with `/interview <role> <category>`."))
 	return &Message{Text: "Roles you can practise", Blocks: blocks}
 }
