@@ -264,14 +264,6 @@ func (v teamView) counter() func(*questions.Role, *questions.Category) int {
 	}
 }
 
-// categoryTitle names a question's category for display.
-func (c catalog) categoryTitle(q questions.Question) string {
-	if r, ok := c.bank.Role(q.Role); ok {
-		return categoryTitleIn(r, q)
-	}
-	return q.Category
-}
-
 // categoryTitleIn names a question's category as r, from the team's view,
 // has it: team categories have titles only there.
 func categoryTitleIn(r *questions.Role, q questions.Question) string {

@@ -258,11 +258,11 @@ func readYAML(data []byte) (File, defLines, error) {
 		return File{}, defLines{}, fmt.Errorf("not valid YAML: %w", err)
 	}
 	if len(doc.Content) == 0 {
-		return File{}, defLines{}, errors.New("the file is empty; it must hold a list under questions:")
+		return File{}, defLines{}, errors.New("the file is empty; it must hold a list of questions (the key questions)")
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return File{}, defLines{}, fmt.Errorf("line %d: the file must be a mapping with roles:, categories: and questions:", root.Line)
+		return File{}, defLines{}, fmt.Errorf("line %d: the file must be a mapping with the keys roles, categories and questions", root.Line)
 	}
 	// Decoding again with KnownFields turns a misspelt key into an error
 	// instead of a question without guidance.
@@ -295,7 +295,7 @@ func readYAML(data []byte) (File, defLines, error) {
 		}
 		for j, q := range c.Questions {
 			if q.Role != "" || q.Category != "" {
-				return File{}, defLines{}, fmt.Errorf("line %d: a question inside a category takes its role and category from it; remove role: and category:", line(nested, j))
+				return File{}, defLines{}, fmt.Errorf("line %d: a question inside a category takes its role and category from it; remove its role and category keys", line(nested, j))
 			}
 			f.Rows = append(f.Rows, Row{Line: line(nested, j), ID: strings.TrimSpace(q.ID), Role: c.Role, Category: c.Slug, Text: q.Question, Guidance: q.Guidance, FollowUps: q.FollowUps})
 		}
