@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/interviewbot/interviewbot/questions"
@@ -55,6 +56,13 @@ func BenchmarkParse(b *testing.B) {
 		{"kit", "kit senior-backend technical 3 behavioral 2", KindKit},
 		{"daily", "daily senior-backend technical at 09:30 tz Europe/Berlin weekdays", KindDaily},
 		{"typo", "senoir-backend technical", KindInvalid},
+		{"daily full", "daily sbe technical hard at 9:30pm tz new york mon,wed,fri", KindDaily},
+		{"panel", "kit sbe technical 3 with <@U1> <@U2|grace> on 2026-12-14 15:00 for Ada L. (req 4411)", KindKit},
+		// The longest commands Slack may send (issue 17 item 7: the cost
+		// grew with the square of the words).
+		{"long words", strings.Repeat("senior ", MaxCommandText/7), KindInvalid},
+		{"long panel", "kit sbe with " + strings.Repeat("<@U1> ", (MaxCommandText-13)/6), KindKit},
+		{"long add", "add sbe technical " + strings.Repeat("why ", (MaxCommandText-18)/4), KindAdd},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			// Check once that the benchmark measures the path it names.

@@ -106,6 +106,8 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return reply(textMessage(cmd.Problem)), nil
 	case KindHelp:
 		return reply(renderHelp()), nil
+	case KindSubHelp:
+		return reply(renderSubHelp(cmd.Topic)), nil
 	case KindRoles:
 		return c.lists.roles(ctx, s)
 	case KindRole:

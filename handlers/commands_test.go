@@ -30,7 +30,10 @@ func TestSlashNamesCommand(t *testing.T) {
 		{"add senior-backend technical Why?", "add"},
 		{"remove team-1", "remove"},
 		{"nonsense words <!channel>", "invalid"},
-		{"kit", "invalid"},
+		{"kit senior-backend technical", "invalid"},
+		{"kit help", "sub_help"},
+		{"DAILY Help", "sub_help"},
+		{"practise help", "sub_help"},
 	} {
 		r, err := c.Slash(t.Context(), handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: "U1", Text: tt.text})
 		if err != nil {

@@ -107,11 +107,7 @@ func (d *daily) describe(sc Schedule) string {
 			what += " — " + cat.Title
 		}
 	}
-	days := "on weekdays"
-	if sc.Days == Everyday {
-		days = "every day"
-	}
-	return fmt.Sprintf("*%s* at %02d:%02d %s %s", Escape(what), sc.Hour, sc.Minute, sc.Zone, days)
+	return fmt.Sprintf("*%s* at %02d:%02d %s %s", Escape(what), sc.Hour, sc.Minute, sc.Zone, sc.Days.Describe())
 }
 
 func (d *daily) nextRunText(sc Schedule) string {

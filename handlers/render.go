@@ -83,27 +83,6 @@ func textMessage(text string) *Message {
 	return &Message{Text: truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
 }
 
-func renderHelp() *Message {
-	lines := []string{
-		"*Interview practice in Slack.* Roles can be named by slug, alias or title; words are case-insensitive.",
-		"• `/interview roles`: the roles and their question counts",
-		"• `/interview senior-backend`: a role card (summary, responsibilities, skills, categories)",
-		"• `/interview senior-backend technical`: the questions of a category, with a button to share them",
-		"• `/interview practice senior-backend behavioral`: post one question to this channel, to discuss in its thread",
-		"• `/interview kit senior-backend technical 3 behavioral 2`: post an interview kit; the questions go in its thread",
-		"• `/interview kit list`: the kits shared in this channel",
-		"• `/interview daily senior-backend technical at 09:30 tz Europe/Berlin weekdays`: a question every morning",
-		"• `/interview daily status` · `daily off` · `daily now`: see, stop or trigger this channel's daily question",
-		"• `/interview feedback senior-backend`: what your team thought of the questions",
-		"• `/interview add senior-backend technical How do you size a connection pool?`: add a team question (admins)",
-		"• `/interview remove team-12`: remove a team question (admins)",
-	}
-	return &Message{
-		Text:   "interviewbot help: /interview roles, /interview senior-backend technical, practice, kit, daily, feedback",
-		Blocks: []slack.Block{header("interviewbot"), section(strings.Join(lines, "\n"))},
-	}
-}
-
 // pool is the questions of one role category for one team: the built-in ones
 // and the team's own.
 type pool struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/questions"
@@ -16,7 +17,85 @@ const catchUpWindow = 2 * time.Hour
 
 // runsOn says whether s posts on weekday d.
 func (s Schedule) runsOn(d time.Weekday) bool {
-	return s.Days == Everyday || (d != time.Saturday && d != time.Sunday)
+	return s.Days.Has(d)
+}
+
+// dayAbbrev is each weekday's short name, as in a Days list.
+var dayAbbrev = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// daysOf is the Days that posts on the weekdays set: Weekdays, Everyday,
+// or a list such as "mon,wed,fri" (Monday first); "" when none is set.
+func daysOf(set [7]bool) Days {
+	var names []string
+	for i := range 7 {
+		d := (i + 1) % 7 // Monday first
+		if set[d] {
+			names = append(names, dayAbbrev[d])
+		}
+	}
+	switch s := strings.Join(names, ","); s {
+	case "mon,tue,wed,thu,fri":
+		return Weekdays
+	case "mon,tue,wed,thu,fri,sat,sun":
+		return Everyday
+	default:
+		return Days(s)
+	}
+}
+
+// set is the weekdays d posts on; ok is false when d is not a valid Days.
+func (d Days) set() (set [7]bool, ok bool) {
+	switch d {
+	case Weekdays:
+		return [7]bool{false, true, true, true, true, true, false}, true
+	case Everyday:
+		return [7]bool{true, true, true, true, true, true, true}, true
+	case "":
+		return set, false
+	}
+	for name := range strings.SplitSeq(string(d), ",") {
+		w, ok := weekday(name)
+		if !ok || name != dayAbbrev[w] || set[w] {
+			return set, false
+		}
+		set[w] = true
+	}
+	return set, daysOf(set) == d
+}
+
+// Valid reports whether d is Weekdays, Everyday or a list of days in the
+// canonical form daysOf makes ("mon,wed,fri").
+func (d Days) Valid() bool {
+	_, ok := d.set()
+	return ok
+}
+
+// Has reports whether d posts on weekday w.
+func (d Days) Has(w time.Weekday) bool {
+	set, _ := d.set()
+	return set[w]
+}
+
+// Describe says when d posts, for people: "on weekdays", "every day",
+// "on Mon, Wed, Fri".
+func (d Days) Describe() string {
+	switch d {
+	case Weekdays:
+		return "on weekdays"
+	case Everyday:
+		return "every day"
+	}
+	set, ok := d.set()
+	if !ok {
+		return "never"
+	}
+	var names []string
+	for i := range 7 {
+		if w := (i + 1) % 7; set[w] {
+			names = append(names, strings.ToUpper(dayAbbrev[w][:1])+dayAbbrev[w][1:])
+		}
+	}
+	return "on " + strings.Join(names, ", ")
 }
 
 // location is the schedule's time zone.
