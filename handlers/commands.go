@@ -122,6 +122,10 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return c.teamBank.add(ctx, s, cmd)
 	case KindRemove:
 		return c.teamBank.remove(ctx, s, cmd.ID)
+	case KindHide:
+		return c.teamBank.hide(ctx, s, cmd.ID)
+	case KindUnhide:
+		return c.teamBank.unhide(ctx, s, cmd.ID)
 	case KindKit:
 		return c.kits.post(ctx, s, cmd)
 	case KindKitList:

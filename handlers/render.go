@@ -200,18 +200,20 @@ func questionLineLen(i int, q questions.Question) int {
 			n += 3
 		}
 	}
-	if isTeamQuestion(q.ID) {
-		n += utf8.RuneCountInString(fmt.Sprintf("  _(team question `%s`)_", q.ID))
-	}
-	return n
+	return n + utf8.RuneCountInString(questionIDTag(q))
 }
 
+// questionLine is one question of a list, with its id: hide, unhide and
+// remove take it.
 func questionLine(i int, q questions.Question) string {
-	line := fmt.Sprintf("%d. %s", i+1, Escape(q.Text))
+	return fmt.Sprintf("%d. %s", i+1, Escape(q.Text)) + questionIDTag(q)
+}
+
+func questionIDTag(q questions.Question) string {
 	if isTeamQuestion(q.ID) {
-		line += fmt.Sprintf("  _(team question `%s`)_", q.ID)
+		return fmt.Sprintf("  _(team question `%s`)_", q.ID)
 	}
-	return line
+	return fmt.Sprintf("  `%s`", q.ID)
 }
 
 func isTeamQuestion(id questions.ID) bool {

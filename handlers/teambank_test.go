@@ -170,23 +170,15 @@ func TestHideUnhide(t *testing.T) {
 	t.Parallel()
 	f := newTeamBankFixture(t)
 	ctx := t.Context()
-	s := func(user string) handlers.Slash { return handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: user} }
-	say := func(r handlers.Reply, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return text(t, r.Message)
-	}
 	hidden, _ := bank(t).Question("sbe-t01")
 
 	if got := listCount(t, f.say("U1", "sbe tech")); got != "25" {
 		t.Fatalf("technical lists %s questions before hiding", got)
 	}
-	if got := say(f.c.Hide(ctx, s("U1"), "sbe-t01")); !strings.Contains(got, "Only admins can hide questions") {
+	if got := f.say("U1", "hide sbe-t01"); !strings.Contains(got, "Only admins can hide questions") {
 		t.Errorf("a non-admin: %s", got)
 	}
-	got := say(f.c.Hide(ctx, s("UADMIN"), "sbe-t01"))
+	got := f.say("UADMIN", "hide sbe-t01")
 	if !strings.Contains(got, "Hid `sbe-t01`") || !strings.Contains(got, "now has 24 questions") || !strings.Contains(got, "/interview unhide sbe-t01") {
 		t.Errorf("hide: %s", got)
 	}
@@ -229,17 +221,17 @@ func TestHideUnhide(t *testing.T) {
 		{"nope", "There is no built-in question `nope`"},
 		{"sbe-p01", "is the last question of *Senior Backend Engineer — Problem solving*"},
 	} {
-		if got := say(f.c.Hide(ctx, s("UADMIN"), tt.id)); !strings.Contains(got, tt.want) {
+		if got := f.say("UADMIN", "hide "+tt.id); !strings.Contains(got, tt.want) {
 			t.Errorf("hide %s: %s, want %q", tt.id, got, tt.want)
 		}
 	}
-	if got := say(f.c.Unhide(ctx, s("U1"), "sbe-t01")); !strings.Contains(got, "Only admins can unhide questions") {
+	if got := f.say("U1", "unhide sbe-t01"); !strings.Contains(got, "Only admins can unhide questions") {
 		t.Errorf("unhide by a non-admin: %s", got)
 	}
-	if got := say(f.c.Unhide(ctx, s("UADMIN"), "sbe-t01")); !strings.Contains(got, "`sbe-t01` is back in *Senior Backend Engineer — Technical*") || !strings.Contains(got, "now has 25 questions") {
+	if got := f.say("UADMIN", "unhide sbe-t01"); !strings.Contains(got, "`sbe-t01` is back in *Senior Backend Engineer — Technical*") || !strings.Contains(got, "now has 25 questions") {
 		t.Errorf("unhide: %s", got)
 	}
-	if got := say(f.c.Unhide(ctx, s("UADMIN"), "sbe-t01")); !strings.Contains(got, "is not hidden") {
+	if got := f.say("UADMIN", "unhide sbe-t01"); !strings.Contains(got, "is not hidden") {
 		t.Errorf("unhide again: %s", got)
 	}
 	if got := listCount(t, f.say("U1", "sbe tech")); got != "25" {
