@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +18,6 @@ import (
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/questions"
-	"github.com/interviewbot/interviewbot/questions/bankfile"
 	"github.com/interviewbot/interviewbot/storage"
 	"github.com/interviewbot/interviewbot/storage/memstore"
 	"github.com/prometheus/client_golang/prometheus"
@@ -306,104 +304,14 @@ func runQuestions(ctx context.Context, args []string, getenv func(string) string
 	if sub != "import" && sub != "export" {
 		return errors.New(questionsUsage)
 	}
-	fs := flag.NewFlagSet("questions "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	team := fs.String("team", "", "the Slack workspace (team) id, like T012AB3CD")
-	format := fs.String("format", "csv", "export format: csv or yaml")
-	out := fs.String("out", "", "export to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if !teamIDPattern.MatchString(*team) {
-		return fmt.Errorf("--team must be a Slack workspace id like T012AB3CD\n%s", questionsUsage)
-	}
-	cfg, err := parseConfig(getenv, false, true)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(ctx, string(cfg.databaseURL), newLogger(stderr, slog.LevelWarn, false))
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	if sub == "import" {
-		if fs.NArg() != 1 {
-			return fmt.Errorf("import takes one file\n%s", questionsUsage)
-		}
-		return importBank(ctx, db, bank, *team, fs.Arg(0), stdout)
-	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("export takes no file argument; use --out\n%s", questionsUsage)
-	}
-	return exportBank(ctx, db, *team, bankfile.Format(*format), *out, stdout)
+	return runTeamBank(ctx, sub, args, bank, getenv, stdout, stderr)
 }
 
 const questionsUsage = `usage:
   interviewbot questions lint
-  interviewbot questions import --team T012AB3CD FILE.csv|FILE.yaml
-  interviewbot questions export --team T012AB3CD [--format csv|yaml] [--out FILE]
-
-import and export need DATABASE_URL. An import is all or nothing and can be
-repeated: questions already there (same role, category and text) are
-updated, not added again.`
+` + teamBankUsage
 
 var teamIDPattern = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
-
-func importBank(ctx context.Context, db *storage.DB, bank *questions.Bank, team, path string, stdout io.Writer) error {
-	format, err := bankfile.FormatOf(path)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	file, err := bankfile.Read(f, format, bank, questions.Extension{})
-	if err != nil {
-		return fmt.Errorf("%s: nothing imported:\n%w", path, err)
-	}
-	rows := file.Rows
-	qs := make([]handlers.TeamQuestion, len(rows))
-	for i, r := range rows {
-		qs[i] = handlers.TeamQuestion{ID: r.ID, Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
-	}
-	res, err := db.ImportTeamBank(ctx, team, handlers.TeamImport{Questions: qs})
-	if err != nil {
-		return fmt.Errorf("%s: nothing imported: %w", path, err)
-	}
-	fmt.Fprintf(stdout, "%s: %d added, %d updated, %d unchanged for team %s\n", path, len(res.Added), len(res.Updated), res.Unchanged, team)
-	return nil
-}
-
-func exportBank(ctx context.Context, db *storage.DB, team string, format bankfile.Format, out string, stdout io.Writer) error {
-	if format != bankfile.CSV && format != bankfile.YAML {
-		return fmt.Errorf("--format must be csv or yaml, not %q", format)
-	}
-	tqs, err := db.TeamQuestions(ctx, team)
-	if err != nil {
-		return err
-	}
-	rows := make([]bankfile.Row, len(tqs))
-	for i, q := range tqs {
-		rows[i] = bankfile.Row{ID: q.ID, Role: q.Role, Category: q.Category, Text: q.Text, Guidance: q.Guidance, FollowUps: q.FollowUps}
-	}
-	if out == "" {
-		return bankfile.Write(stdout, format, bankfile.File{Rows: rows})
-	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := bankfile.Write(f, format, bankfile.File{Rows: rows}); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
 
 func runHealthcheck(ctx context.Context, getenv func(string) string) error {
 	_, port, err := net.SplitHostPort(cmp.Or(getenv("HTTP_ADDR"), ":8080"))

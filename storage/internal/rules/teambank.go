@@ -137,8 +137,8 @@ func PlanImport(cur handlers.TeamBank, in handlers.TeamImport) (ImportPlan, erro
 	// What stays live: the file's questions and, without Sync, the team's
 	// others. No two may share a key.
 	final := map[string]string{} // key → who, for the error
-	for i, q := range in.Questions {
-		who := fmt.Sprintf("question %d of the file", i+1)
+	for _, q := range in.Questions {
+		who := fmt.Sprintf("the file's %q", clip(q.Text, 60))
 		if other, dup := final[TextKeyOf(q)]; dup {
 			return ImportPlan{}, fmt.Errorf("%s asks the same as %s: %w", who, other, handlers.ErrConflict)
 		}
@@ -153,7 +153,7 @@ func PlanImport(cur handlers.TeamBank, in handlers.TeamImport) (ImportPlan, erro
 			continue
 		}
 		if other, dup := final[TextKeyOf(q)]; dup {
-			return ImportPlan{}, fmt.Errorf("%s would ask the same as %s, which the file does not list; reword one, or import with sync: %w", other, q.ID, handlers.ErrConflict)
+			return ImportPlan{}, fmt.Errorf("%s asks the same as %s, which the file does not list; reword one, or import with sync: %w", other, q.ID, handlers.ErrConflict)
 		}
 		final[TextKeyOf(q)] = q.ID
 	}
@@ -242,4 +242,12 @@ func PlanImport(cur handlers.TeamBank, in handlers.TeamImport) (ImportPlan, erro
 	p.Result.Updated = slices.Clone(p.Update)
 	p.Result.Removed = slices.Clone(p.Remove)
 	return p, nil
+}
+
+// clip shortens s to n runes for quoting in an error.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
