@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -24,37 +26,14 @@ func (db *DB) lockTeam(ctx context.Context, teamID string) error {
 	return err
 }
 
-type teamRoleRow struct {
-	Slug    string         `db:"slug"`
-	Title   string         `db:"title"`
-	Aliases pq.StringArray `db:"aliases"`
-	Summary string         `db:"summary"`
-	Skills  pq.StringArray `db:"skills"`
-}
-
-type teamCategoryRow struct {
-	Role    string         `db:"role"`
-	Slug    string         `db:"slug"`
-	Title   string         `db:"title"`
-	Aliases pq.StringArray `db:"aliases"`
-}
-
 // TeamBank returns what the team keeps of its own bank, from the cache
-// when CacheTeamQuestions keeps one. The four reads run in one snapshot,
-// so a concurrent import is seen whole or not at all.
+// when CacheTeamQuestions keeps one.
 func (db *DB) TeamBank(ctx context.Context, teamID string) (handlers.TeamBank, error) {
 	tb, gen, ok := db.cache.get(teamID)
 	if ok {
 		return tb, nil
 	}
-	err := db.inTx(ctx, func(tx *DB) error {
-		if _, err := tx.q.ExecContext(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
-			return err
-		}
-		var err error
-		tb, err = tx.readTeamBank(ctx, teamID)
-		return err
-	})
+	tb, err := db.readTeamBank(ctx, teamID)
 	if err != nil {
 		return handlers.TeamBank{}, db.opError("team bank", err)
 	}
@@ -62,47 +41,83 @@ func (db *DB) TeamBank(ctx context.Context, teamID string) (handlers.TeamBank, e
 	return tb, nil
 }
 
+// teamBankQuery reads a team's whole bank in one statement: one round trip
+// for every command while the cache is off, and one snapshot, so that a
+// concurrent import is seen whole or not at all.
+const teamBankQuery = `
+	SELECT
+		(SELECT coalesce(json_agg(json_build_object(
+				'id', id, 'team_id', team_id, 'role', role, 'category', category, 'text', text,
+				'guidance', guidance, 'follow_ups', follow_ups, 'created_by', created_by, 'created_at', created_at)
+			ORDER BY id), '[]')
+		 FROM team_questions WHERE team_id = $1 AND deleted_at IS NULL) AS questions,
+		(SELECT coalesce(json_agg(json_build_object(
+				'slug', slug, 'title', title, 'aliases', aliases, 'summary', summary, 'skills', skills)
+			ORDER BY id), '[]')
+		 FROM team_roles WHERE team_id = $1) AS roles,
+		(SELECT coalesce(json_agg(json_build_object(
+				'role', role, 'slug', slug, 'title', title, 'aliases', aliases)
+			ORDER BY id), '[]')
+		 FROM team_categories WHERE team_id = $1) AS categories,
+		(SELECT coalesce(json_agg(question_id ORDER BY question_id), '[]')
+		 FROM hidden_questions WHERE team_id = $1) AS hidden`
+
+type teamBankJSON struct {
+	Questions []struct {
+		ID        int64     `json:"id"`
+		TeamID    string    `json:"team_id"`
+		Role      string    `json:"role"`
+		Category  string    `json:"category"`
+		Text      string    `json:"text"`
+		Guidance  []string  `json:"guidance"`
+		FollowUps []string  `json:"follow_ups"`
+		CreatedBy string    `json:"created_by"`
+		CreatedAt time.Time `json:"created_at"`
+	}
+	Roles []struct {
+		Slug    string   `json:"slug"`
+		Title   string   `json:"title"`
+		Aliases []string `json:"aliases"`
+		Summary string   `json:"summary"`
+		Skills  []string `json:"skills"`
+	}
+	Categories []struct {
+		Role    string   `json:"role"`
+		Slug    string   `json:"slug"`
+		Title   string   `json:"title"`
+		Aliases []string `json:"aliases"`
+	}
+	Hidden []string
+}
+
 // readTeamBank reads the team's bank from the database, in db's
 // transaction when it has one.
 func (db *DB) readTeamBank(ctx context.Context, teamID string) (handlers.TeamBank, error) {
+	var raw [4][]byte
+	if err := db.q.QueryRowxContext(ctx, teamBankQuery, teamID).Scan(&raw[0], &raw[1], &raw[2], &raw[3]); err != nil {
+		return handlers.TeamBank{}, err
+	}
+	var j teamBankJSON
+	for i, dst := range []any{&j.Questions, &j.Roles, &j.Categories, &j.Hidden} {
+		if err := json.Unmarshal(raw[i], dst); err != nil {
+			return handlers.TeamBank{}, fmt.Errorf("decode team bank: %w", err)
+		}
+	}
 	var tb handlers.TeamBank
-	var qs []teamQuestionRow
-	if err := sqlx.SelectContext(ctx, db.q, &qs, `
-		SELECT `+teamQuestionColumns+`
-		FROM team_questions
-		WHERE team_id = $1 AND deleted_at IS NULL
-		ORDER BY id`, teamID); err != nil {
-		return tb, err
+	for _, q := range j.Questions {
+		tb.Questions = append(tb.Questions, handlers.TeamQuestion{
+			ID: rules.TeamQuestionID(q.ID), TeamID: q.TeamID, Role: q.Role, Category: q.Category, Text: q.Text,
+			Guidance: nilIfEmpty(q.Guidance), FollowUps: nilIfEmpty(q.FollowUps),
+			CreatedBy: q.CreatedBy, CreatedAt: q.CreatedAt.UTC(),
+		})
 	}
-	for _, r := range qs {
-		tb.Questions = append(tb.Questions, r.toTeamQuestion())
-	}
-	var roles []teamRoleRow
-	if err := sqlx.SelectContext(ctx, db.q, &roles, `
-		SELECT slug, title, aliases, summary, skills FROM team_roles
-		WHERE team_id = $1 ORDER BY id`, teamID); err != nil {
-		return tb, err
-	}
-	for _, r := range roles {
+	for _, r := range j.Roles {
 		tb.Roles = append(tb.Roles, questions.TeamRole{Slug: r.Slug, Title: r.Title, Aliases: nilIfEmpty(r.Aliases), Summary: r.Summary, Skills: nilIfEmpty(r.Skills)})
 	}
-	var cats []teamCategoryRow
-	if err := sqlx.SelectContext(ctx, db.q, &cats, `
-		SELECT role, slug, title, aliases FROM team_categories
-		WHERE team_id = $1 ORDER BY id`, teamID); err != nil {
-		return tb, err
-	}
-	for _, c := range cats {
+	for _, c := range j.Categories {
 		tb.Categories = append(tb.Categories, questions.TeamCategory{Role: c.Role, Slug: c.Slug, Title: c.Title, Aliases: nilIfEmpty(c.Aliases)})
 	}
-	if err := sqlx.SelectContext(ctx, db.q, &tb.Hidden, `
-		SELECT question_id FROM hidden_questions
-		WHERE team_id = $1 ORDER BY question_id`, teamID); err != nil {
-		return tb, err
-	}
-	if len(tb.Hidden) == 0 {
-		tb.Hidden = nil
-	}
+	tb.Hidden = nilIfEmpty(j.Hidden)
 	return tb, nil
 }
 
