@@ -159,7 +159,7 @@ func aliasList(r *questions.Role) string {
 	}
 	names := make([]string, len(r.Aliases))
 	for i, a := range r.Aliases {
-		names[i] = "`" + a + "`"
+		names[i] = "`" + Escape(a) + "`" // a team's alias is free text
 	}
 	return strings.Join(names, ", ")
 }

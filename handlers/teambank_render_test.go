@@ -52,3 +52,11 @@ func TestRenderLimitsTeamBank(t *testing.T) {
 		}
 	}
 }
+
+// TestTeamNameWords: a team's names are checked against the number of
+// words the parser reads as one name.
+func TestTeamNameWords(t *testing.T) {
+	if questions.MaxNameWords != maxNameWords {
+		t.Errorf("questions.MaxNameWords = %d, the parser reads %d", questions.MaxNameWords, maxNameWords)
+	}
+}

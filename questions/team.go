@@ -48,11 +48,13 @@ const (
 	MaxTeamSkills     = 20
 )
 
-// reservedFirstWords start a subcommand: a role named after one could never
-// be typed, because the command would be read as that subcommand.
+// reservedFirstWords start a subcommand, or follow `kit` or `daily` as
+// one: a role named after one could never be typed, because the command
+// would be read as that subcommand.
 var reservedFirstWords = []string{
 	"help", "roles", "practice", "practise", "kit", "daily", "feedback",
 	"add", "remove", "hide", "unhide", "me", "forget",
+	"list", "show", "close", "delete", "status", "off", "pause", "resume", "skip", "now",
 }
 
 // reservedCategoryWords are read as options after a role (a difficulty, a
@@ -60,9 +62,14 @@ var reservedFirstWords = []string{
 // one would be ambiguous in practice, daily and kit commands.
 var reservedCategoryWords = []string{
 	"easy", "medium", "hard", "at", "tz", "with", "on", "for", "until",
-	"weekdays", "everyday", "every", "all",
-	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+	"weekdays", "everyday", "every", "daily", "all",
+	"mon", "monday", "tue", "tues", "tuesday", "wed", "weds", "wednesday",
+	"thu", "thur", "thurs", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday",
 }
+
+// MaxNameWords is the most words a name may have: the command reads at
+// most this many words as one name (handlers' maxNameWords).
+const MaxNameWords = 6
 
 // ExtendProblem is a team role or category that Extend left out, and why.
 type ExtendProblem struct {
@@ -267,6 +274,11 @@ func checkTeamNames(slug, title string, aliases []string) string {
 	for _, a := range aliases {
 		if msg := checkValue("an alias", a, maxTitle); msg != "" {
 			return msg
+		}
+	}
+	for _, n := range append([]string{title}, aliases...) {
+		if w := len(strings.Fields(normalize(n))); w > MaxNameWords {
+			return fmt.Sprintf("the name %q has %d words; a name can have at most %d", clip(n, 60), w, MaxNameWords)
 		}
 	}
 	return ""

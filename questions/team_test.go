@@ -97,10 +97,13 @@ func TestExtendProblems(t *testing.T) {
 		{"role starts with a subcommand", Extension{Roles: []TeamRole{{Slug: "kit-builder", Title: "Kit Builder"}}}, `starts with "kit"`},
 		{"role slug is a number", Extension{Roles: []TeamRole{{Slug: "42", Title: "Answer"}}}, "must contain a letter"},
 		{"role slug malformed", Extension{Roles: []TeamRole{{Slug: "Data Eng", Title: "Data"}}}, "lower-case letters and digits"},
+		{"role title too many words", Extension{Roles: []TeamRole{{Slug: "x-eng", Title: "One two three four five six seven"}}}, "has 7 words; a name can have at most 6"},
+		{"role named like a kit subcommand", Extension{Roles: []TeamRole{{Slug: "list-keeper", Title: "Keeper"}}}, `starts with "list"`},
 		{"role without title", Extension{Roles: []TeamRole{{Slug: "data-eng"}}}, "the title is empty"},
 		{"too many skills", Extension{Roles: []TeamRole{{Slug: "data-eng", Title: "D", Skills: make([]string, MaxTeamSkills+1)}}}, "skills; the limit is"},
 		{"category shadows a built-in one", Extension{Categories: []TeamCategory{{Role: "senior-backend", Slug: "tech-deep", Title: "Tech"}}}, `already names Senior Backend Engineer's category "technical"`},
 		{"category named like a difficulty", Extension{Categories: []TeamCategory{{Role: "senior-backend", Slug: "hard-questions", Title: "Hard questions"}}}, `starts with "hard"`},
+		{"category named like a day", Extension{Categories: []TeamCategory{{Role: "senior-backend", Slug: "friday-fun", Title: "Fun"}}}, `starts with "friday"`},
 		{"category of an unknown role", Extension{Categories: []TeamCategory{{Role: "nobody", Slug: "x", Title: "X"}}}, `its role "nobody" is neither built in`},
 	}
 	for _, tt := range tests {
