@@ -55,6 +55,8 @@ func (s *Shell) Run(ctx context.Context, h Handler) error {
 		case line == "":
 		case line == "quit" || line == "exit":
 			return nil
+		case line == "home":
+			s.openHome(ctx, h)
 		case isNumber(line):
 			s.press(ctx, h, line)
 		default:
@@ -65,7 +67,7 @@ func (s *Shell) Run(ctx context.Context, h Handler) error {
 			}
 			s.clearButtons()
 			r, err := h.Slash(ctx, handlers.Slash{TeamID: shellTeam, ChannelID: shellChannel, UserID: shellUser, Text: strings.TrimSpace(text), TriggerID: "shell"})
-			s.answer(r, err, "")
+			s.answer(r, err)
 		}
 		s.fillView(ctx, h)
 	}
@@ -107,12 +109,12 @@ func (s *Shell) press(ctx context.Context, h Handler, line string) {
 		TeamID: shellTeam, ChannelID: b.channel, UserID: shellUser, ActionID: b.actionID, Value: b.value,
 		MessageTS: b.messageTS, ThreadTS: b.threadTS, Ephemeral: b.ephemeral, TriggerID: "shell", ResponseURL: "shell",
 	})
-	s.answer(r, err, b.messageTS)
+	s.answer(r, err)
 }
 
 // answer prints a handler's reply and logs nothing: in the shell the user
 // is the operator, so an error is shown to them directly.
-func (s *Shell) answer(r handlers.Reply, err error, _ string) {
+func (s *Shell) answer(r handlers.Reply, err error) {
 	if m := r.Message; m != nil {
 		where := "only you"
 		if m.InChannel {
@@ -147,7 +149,10 @@ func (s *Shell) nextTS() string {
 func (s *Shell) PostMessage(_ context.Context, m handlers.Message) (string, error) {
 	ts := s.nextTS()
 	where := "#channel"
-	if m.ThreadTS != "" {
+	switch {
+	case m.Channel == shellUser:
+		where = "DM"
+	case m.ThreadTS != "":
 		where = "thread of " + m.ThreadTS
 	}
 	s.print(where, m, ts, false)
@@ -207,6 +212,7 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 	}
 	fmt.Fprintf(s.out, "--- [form: %s] (an empty line on a required field cancels)\n", v.Title.Text)
 	values := map[string]map[string]string{}
+	selected := map[string]map[string][]string{}
 	for _, blk := range v.Blocks.BlockSet {
 		switch blk := blk.(type) {
 		case *slack.SectionBlock:
@@ -214,6 +220,10 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 				fmt.Fprintln(s.out, fromMrkdwn(blk.Text.Text))
 			}
 		case *slack.InputBlock:
+			if boxes, ok := blk.Element.(*slack.CheckboxGroupsBlockElement); ok {
+				selected[blk.BlockID] = map[string][]string{boxes.ActionID: s.askChecks(blk.Label.Text, boxes.Options)}
+				continue
+			}
 			actionID, value, ok := s.ask(blk)
 			if !ok {
 				if !blk.Optional {
@@ -224,11 +234,11 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 			values[blk.BlockID] = map[string]string{actionID: value}
 		}
 	}
-	r, err := h.Submit(ctx, handlers.Submission{TeamID: shellTeam, UserID: shellUser, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, Values: values})
+	r, err := h.Submit(ctx, handlers.Submission{TeamID: shellTeam, UserID: shellUser, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, Values: values, Selected: selected})
 	for block, msg := range r.Errors {
 		fmt.Fprintf(s.out, "%s: %s\n", block, msg)
 	}
-	s.answer(r, err, "")
+	s.answer(r, err)
 }
 
 // choose lists a menu's options and reads the number of one.
@@ -251,6 +261,14 @@ func (s *Shell) choose(opts []option) (string, bool) {
 func (s *Shell) ask(blk *slack.InputBlock) (actionID, value string, ok bool) {
 	switch e := blk.Element.(type) {
 	case *slack.SelectBlockElement:
+		fmt.Fprintln(s.out, blk.Label.Text)
+		opts := make([]option, len(e.Options))
+		for i, o := range e.Options {
+			opts[i] = option{label: o.Text.Text, value: o.Value}
+		}
+		value, ok := s.choose(opts)
+		return e.ActionID, value, ok
+	case *slack.RadioButtonsBlockElement:
 		fmt.Fprintln(s.out, blk.Label.Text)
 		opts := make([]option, len(e.Options))
 		for i, o := range e.Options {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/importer"
 	"go/parser"
 	"go/token"
@@ -362,8 +363,11 @@ func TestDeployment(t *testing.T) {
 		t.Errorf("%s: spec.selector: %v", where, err)
 	}
 	pod := spec.Template.Spec
-	if g := pod.TerminationGracePeriodSeconds; g == nil || *g < 20 {
-		t.Errorf("%s: terminationGracePeriodSeconds must be at least 20 (drain 10 s + HTTP shutdown 10 s), got %s", where, show(g))
+	// cmd/interviewbot's stopTimeout: drain 20 s (a click's 15 s budget and
+	// a margin), answers of cancelled handlers 30 s, scheduler and HTTP
+	// server 10 s, database 10 s.
+	if g := pod.TerminationGracePeriodSeconds; g == nil || *g < 75 {
+		t.Errorf("%s: terminationGracePeriodSeconds must be at least 75 (a graceful stop takes up to 70 s), got %s", where, show(g))
 	}
 	if pod.Affinity == nil || pod.Affinity.PodAntiAffinity == nil || len(pod.Affinity.PodAntiAffinity.Preferred) == 0 {
 		t.Errorf("%s: want a preferred pod anti-affinity spreading replicas over nodes", where)
@@ -856,6 +860,10 @@ type slackManifest struct {
 			URL          string `yaml:"url"`
 		} `yaml:"slash_commands"`
 		Shortcuts []any `yaml:"shortcuts"`
+		AppHome   struct {
+			HomeTabEnabled     bool `yaml:"home_tab_enabled"`
+			MessagesTabEnabled bool `yaml:"messages_tab_enabled"`
+		} `yaml:"app_home"`
 	} `yaml:"features"`
 	OAuthConfig struct {
 		Scopes struct {
@@ -865,8 +873,12 @@ type slackManifest struct {
 		RedirectURLs []string `yaml:"redirect_urls"`
 	} `yaml:"oauth_config"`
 	Settings struct {
-		EventSubscriptions any `yaml:"event_subscriptions"`
-		Interactivity      struct {
+		EventSubscriptions *struct {
+			BotEvents  []string `yaml:"bot_events"`
+			UserEvents []string `yaml:"user_events"`
+			RequestURL string   `yaml:"request_url"`
+		} `yaml:"event_subscriptions"`
+		Interactivity struct {
 			IsEnabled  bool   `yaml:"is_enabled"`
 			RequestURL string `yaml:"request_url"`
 		} `yaml:"interactivity"`
@@ -958,10 +970,17 @@ var scopeOf = map[string]string{
 	"views.open":         "", // works with any token, given a trigger_id
 	"chat.getPermalink":  "", // no scope required
 	"auth.test":          "", // no scope required
+	"views.publish":      "", // no scope required (the Home tab must be on)
 	// Called with the app-level token (xapp-…), whose connections:write
 	// scope is granted by hand in the app settings, not in the manifest.
 	"apps.connections.open": "",
 	socketFrame:             "",
+}
+
+// eventScope is the bot scope each Events API event needs ("" for none).
+// Sources: each event's page on docs.slack.dev ("Required scopes").
+var eventScope = map[string]string{
+	"app_home_opened": "", // none, given a bot user and the Home tab
 }
 
 // slashCommandScope is what a declared slash command needs.
@@ -988,6 +1007,8 @@ var slackGoCalls = map[string]string{
 	"slack.Client.GetPermalink":         "chat.getPermalink",
 	"slack.Client.AuthTestContext":      "auth.test",
 	"slack.Client.AuthTest":             "auth.test",
+	"slack.Client.PublishViewContext":   "views.publish",
+	"slack.Client.PublishView":          "views.publish",
 	"socketmode.Client.RunContext":      "apps.connections.open",
 	"socketmode.Client.Run":             "apps.connections.open",
 	"socketmode.Client.AckCtx":          socketFrame,
@@ -1089,6 +1110,9 @@ func slackPackages(t *testing.T) ([]scannedPackage, map[string]string) {
 // slack-go method on a client type and of every package function that calls
 // Slack (as calls), and the
 // socketmode event types the code refers to.
+//
+// Events API event types the code refers to (slackevents' constants, such
+// as slackevents.AppHomeOpened) come back in events by their wire name.
 func scanSlackUses(t *testing.T, pkgs []scannedPackage, exports map[string]string) (calls []slackCall, events map[string]bool) {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -1124,6 +1148,9 @@ func scanSlackUses(t *testing.T, pkgs []scannedPackage, exports map[string]strin
 			case *types.Const:
 				if obj.Pkg().Name() == "socketmode" && strings.HasPrefix(obj.Name(), "EventType") {
 					events[obj.Name()] = true
+				}
+				if n, ok := obj.Type().(*types.Named); ok && obj.Pkg().Name() == "slackevents" && n.Obj().Name() == "EventsAPIType" {
+					events[constant.StringVal(obj.Val())] = true
 				}
 			case *types.Func:
 				sig := obj.Type().(*types.Signature)
@@ -1254,11 +1281,36 @@ func TestManifestScopes(t *testing.T) {
 		t.Errorf("interactivity: the code handles interactive envelopes = %v, the manifest enables interactivity = %v",
 			events["EventTypeInteractive"], m.Settings.Interactivity.IsEnabled)
 	}
-	// Event subscriptions would need their own read scopes (app_mention ->
-	// app_mentions:read, …); the bot only acks events_api envelopes, so it
-	// subscribes to none. Adding some is a scope decision: extend this test.
-	if m.Settings.EventSubscriptions != nil {
-		t.Errorf("%s: settings.event_subscriptions is not expected (the bot only acks Events API envelopes); map its bot_events to scopes here first", manifestFile)
+	// Event subscriptions: exactly the Events API events the code handles,
+	// each with the scope it needs (app_mention -> app_mentions:read, …).
+	var subscribed []string
+	if es := m.Settings.EventSubscriptions; es != nil {
+		subscribed = es.BotEvents
+		if len(es.UserEvents) > 0 || es.RequestURL != "" {
+			t.Errorf("%s: event_subscriptions: want bot_events only, no user_events and no request_url (Socket Mode)", manifestFile)
+		}
+	}
+	for _, ev := range subscribed {
+		scope, ok := eventScope[ev]
+		switch {
+		case !ok:
+			t.Errorf("%s: bot event %s has no entry in eventScope: add it with the scope it needs", manifestFile, ev)
+		case !events[ev]:
+			t.Errorf("%s: subscribes to %s, which the code does not handle", manifestFile, ev)
+		case scope != "":
+			needed[scope] = append(needed[scope], "event "+ev)
+		}
+	}
+	for ev := range eventScope {
+		if events[ev] && !slices.Contains(subscribed, ev) {
+			t.Errorf("the code handles %s but %s does not subscribe to it", ev, manifestFile)
+		}
+	}
+	if events["app_home_opened"] != m.Features.AppHome.HomeTabEnabled {
+		t.Errorf("%s: features.app_home.home_tab_enabled = %v, but the code handling app_home_opened = %v", manifestFile, m.Features.AppHome.HomeTabEnabled, events["app_home_opened"])
+	}
+	if !m.Features.AppHome.MessagesTabEnabled {
+		t.Errorf("%s: features.app_home.messages_tab_enabled must be true: the bot sends direct messages", manifestFile)
 	}
 	if len(m.Features.Shortcuts) > 0 {
 		t.Errorf("%s: shortcuts are not handled by the code", manifestFile)

@@ -34,6 +34,11 @@ type Commands struct {
 	daily    *daily
 	feedback *feedback
 	teamBank *teamBank
+	// Private practice: practice me, self-checks, me and the App Home;
+	// daily me; forget me.
+	private  *privatePractice
+	personal *personalDaily
+	forget   *forgetting
 }
 
 // leaseStore ends a dead process's leases on kits and daily posts.
@@ -71,6 +76,7 @@ func New(cfg Config) *Commands {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	cat := newCatalog(cfg.Bank, cfg.Store, cfg.Log)
+	private := &privatePractice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log}
 	return &Commands{
 		bank:     cfg.Bank,
 		catalog:  cat,
@@ -84,6 +90,9 @@ func New(cfg Config) *Commands {
 		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
 		feedback: &feedback{catalog: cat, store: cfg.Store, slack: cfg.Slack},
 		teamBank: &teamBank{catalog: cat, store: cfg.Store, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now},
+		private:  private,
+		personal: &personalDaily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
+		forget:   &forgetting{store: cfg.Store, refreshHome: private.homeOpened},
 	}
 }
 
@@ -117,7 +126,7 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 	case KindPractice:
 		return c.practice.post(ctx, s, cmd)
 	case KindFeedback:
-		return c.feedback.summary(ctx, s, cmd.Role)
+		return c.feedback.summary(ctx, s, cmd.Role, cmd.Category)
 	case KindAdd:
 		return c.teamBank.add(ctx, s, cmd)
 	case KindRemove:
@@ -140,6 +149,14 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return c.daily.off(ctx, s)
 	case KindDailyNow:
 		return c.daily.postNow(ctx, s)
+	case KindPracticeMe:
+		return c.private.practiceMe(ctx, s, cmd.Role, cmd.Category, cmd.Difficulty)
+	case KindMe:
+		return c.private.me(ctx, s)
+	case KindDailyMe:
+		return c.personal.create(ctx, s, cmd.Role, cmd.Category, cmd.Difficulty, cmd.Daily)
+	case KindForgetMe:
+		return c.forget.ask(ctx, s)
 	}
 	return Reply{}, fmt.Errorf("parse returned unknown kind %d", cmd.Kind)
 }
@@ -159,6 +176,12 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 		return c.lists.showCategory(ctx, a)
 	case ActionShowGuidance:
 		return c.lists.showGuidance(ctx, a)
+	case ActionSelfCheckOpen:
+		return c.private.openSelfCheck(ctx, a)
+	case ActionPractisePrivate:
+		return c.private.practiseNow(ctx, a)
+	case ActionForgetConfirm:
+		return c.forget.confirm(ctx, a)
 	}
 	c.log.WarnContext(ctx, "unknown action", "action_id", a.ActionID)
 	return reply(textMessage("That button isn't one I know any more; try the command again.")), nil
@@ -166,11 +189,33 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 
 // Submit answers a submitted modal.
 func (c *Commands) Submit(ctx context.Context, s Submission) (Reply, error) {
-	if s.CallbackID == CallbackFeedback {
+	switch s.CallbackID {
+	case CallbackFeedback:
 		return c.feedback.submitFeedback(ctx, s)
+	case CallbackSelfCheck:
+		return c.private.submitSelfCheck(ctx, s)
 	}
 	c.log.WarnContext(ctx, "unknown view submission", "callback_id", s.CallbackID)
 	return Reply{}, nil
+}
+
+// HomeOpened publishes the user's App Home tab: their practice progress
+// and the Practise now button.
+func (c *Commands) HomeOpened(ctx context.Context, h HomeOpened) error {
+	return c.private.homeOpened(ctx, h)
+}
+
+// DuePersonalSchedules returns the personal daily schedules (`daily me`)
+// that may have a question to send at now.
+func (c *Commands) DuePersonalSchedules(ctx context.Context, now time.Time) ([]PersonalSchedule, error) {
+	return c.personal.due(ctx, now)
+}
+
+// RunPersonalSchedule sends ps's question for its latest slot if it is due
+// and nobody sent it: at most one per schedule and local date across
+// replicas, held by the claim row in Postgres.
+func (c *Commands) RunPersonalSchedule(ctx context.Context, ps PersonalSchedule, now time.Time) (DailyResult, error) {
+	return c.personal.run(ctx, ps, now)
 }
 
 // DueSchedules returns the schedules that may have a post to make at now:

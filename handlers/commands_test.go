@@ -34,6 +34,10 @@ func TestSlashNamesCommand(t *testing.T) {
 		{"kit help", "sub_help"},
 		{"DAILY Help", "sub_help"},
 		{"practise help", "sub_help"},
+		{"practice me senior-backend", "practice_me"},
+		{"me", "me"},
+		{"daily me sbe technical at 8am", "daily_me"},
+		{"forget me", "forget_me"},
 	} {
 		r, err := c.Slash(t.Context(), handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: "U1", Text: tt.text})
 		if err != nil {

@@ -2,81 +2,15 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/interviewbot/interviewbot/handlers"
-	"github.com/interviewbot/interviewbot/questions"
 	"github.com/interviewbot/interviewbot/storage/storagetest"
-	"github.com/slack-go/slack"
 )
-
-// fakeSlack records posts; the daily logic needs nothing else from Slack.
-type fakeSlack struct {
-	mu    sync.Mutex
-	posts []handlers.Message
-	fail  error // returned by PostMessage when set
-}
-
-func (f *fakeSlack) PostMessage(_ context.Context, m handlers.Message) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.fail != nil {
-		return "", f.fail
-	}
-	f.posts = append(f.posts, m)
-	return fmt.Sprintf("1700000000.%06d", len(f.posts)), nil
-}
-func (f *fakeSlack) PostEphemeral(context.Context, string, handlers.Message) error  { return nil }
-func (f *fakeSlack) UpdateMessage(context.Context, string, handlers.Message) error  { return nil }
-func (f *fakeSlack) Respond(context.Context, string, handlers.Message) error        { return nil }
-func (f *fakeSlack) OpenView(context.Context, string, slack.ModalViewRequest) error { return nil }
-func (f *fakeSlack) Permalink(context.Context, string, string) (string, error)      { return "", nil }
-func (f *fakeSlack) User(_ context.Context, id string) (handlers.User, error) {
-	return handlers.User{ID: id, TZ: "Europe/Berlin"}, nil
-}
-
-func (f *fakeSlack) count(channel string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, p := range f.posts {
-		if p.Channel == channel {
-			n++
-		}
-	}
-	return n
-}
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func bank(t testing.TB) *questions.Bank {
-	t.Helper()
-	b, err := questions.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func local(t *testing.T, zone, s string) time.Time {
 	t.Helper()
@@ -223,6 +157,11 @@ func TestDailyChannelGone(t *testing.T) {
 	if fs.count("U1") != 1 || !strings.Contains(fs.posts[0].Text, "paused") {
 		t.Errorf("creator not told: %+v", fs.posts)
 	}
+	r, err := c.Slash(context.Background(), handlers.Slash{TeamID: "T1", ChannelID: "C1", UserID: "U2", Text: "daily status"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants(t, "status", textOf(r.Message), "⏸ *Paused*: I can't post in the channel (I'm not a member, or it was archived or deleted). Run the `daily` command again to resume.")
 }
 
 // channelGone fails posts to channels (C…) as Slack does for a channel the
@@ -238,4 +177,169 @@ func (g *channelGone) PostMessage(ctx context.Context, m handlers.Message) (stri
 		return "", fmt.Errorf("chat.postMessage: %w (not_in_channel)", handlers.ErrChannelUnavailable)
 	}
 	return g.fakeSlack.PostMessage(ctx, m)
+}
+
+// TestDailyCommands: schedule, list, post now and stop a channel's daily
+// questions.
+func TestDailyCommands(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t) // Tue 24 Nov 2026 10:00 UTC
+	for _, tt := range []struct{ text, want string }{
+		{"daily status", "No daily question is scheduled here."},
+		{"daily now", "No daily question is scheduled here."},
+		{"daily off", "No daily question was scheduled here; nothing to stop."},
+	} {
+		wants(t, tt.text, textOf(e.mustSlash("U1", tt.text).Message), tt.want)
+	}
+
+	r := e.mustSlash("U1", "daily sbe technical at 9:30 tz America/New_York everyday")
+	if !r.Message.InChannel {
+		t.Error("a new schedule is not announced in the channel")
+	}
+	wants(t, "create", textOf(r.Message), "<@U1> scheduled a daily question here: *Senior Backend Engineer — Technical* at 09:30 America/New_York every day. Next one: *Tue 24 Nov 09:30 EST*.")
+	r = e.mustSlash("U2", "daily business-analyst")
+	wants(t, "create with defaults", textOf(r.Message), "*Business Analyst* at 09:00 Europe/Berlin on weekdays. Next one: *Wed 25 Nov 09:00 CET*.")
+
+	status := textOf(e.mustSlash("U3", "daily status").Message)
+	wants(t, "status", status, "*Daily questions in this channel*", "America/New_York every day, set by <@U1>. Next: *Tue 24 Nov 09:30 EST*.", "set by <@U2>")
+
+	if r := e.mustSlash("U3", "daily now"); r.Message != nil {
+		t.Errorf("daily now: reply %q, want none", textOf(r.Message))
+	}
+	if len(e.slack.posts) != 1 || e.slack.posts[0].Channel != "C1" {
+		t.Fatalf("daily now posted %+v", e.slack.posts)
+	}
+	wants(t, "daily now post", textOf(&e.slack.posts[0]), "*Daily question* · ", "Reply in the thread with how you would answer.")
+	history, err := e.db.DailyHistory(t.Context(), "T1", "C1")
+	if err != nil || len(history) != 1 || history[0] != questionOf(t, e.slack.posts[0]) {
+		t.Errorf("daily history %v, %v; want the question posted now", history, err)
+	}
+
+	r = e.mustSlash("U3", "daily off")
+	if !r.Message.InChannel {
+		t.Error("stopping is not announced in the channel")
+	}
+	wants(t, "off", textOf(r.Message), "<@U3> stopped the daily question in this channel (2 schedules).")
+	wants(t, "status after", textOf(e.mustSlash("U3", "daily status").Message), "No daily question is scheduled here.")
+}
+
+// TestDailyZone: without tz the schedule takes the user's Slack time zone,
+// and says so when it has to fall back to UTC.
+func TestDailyZone(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		user handlers.User
+		err  error
+		want string
+	}{
+		{"profile zone", handlers.User{ID: "U1", TZ: "Asia/Tokyo"}, nil, "at 09:00 Asia/Tokyo on weekdays. Next one: *Wed 25 Nov 09:00 JST*."},
+		{"no zone", handlers.User{ID: "U1"}, nil, "at 09:00 UTC on weekdays. Next one: *Wed 25 Nov 09:00 UTC*. (Your profile has no time zone, so it's UTC; add `tz Area/City` to change it.)"},
+		{"unknown zone", handlers.User{ID: "U1", TZ: "Mars/Olympus"}, nil, `(I don't know your time zone "Mars/Olympus", so it's UTC;`},
+		{"users.info fails", handlers.User{ID: "U1"}, errors.New("users.info: timeout"), "(I couldn't read your time zone, so it's UTC;"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			e.slack.users = map[string]handlers.User{"U1": tt.user}
+			e.slack.userErr = tt.err
+			wants(t, "reply", textOf(e.mustSlash("U1", "daily sbe").Message), tt.want)
+		})
+	}
+}
+
+// TestRunScheduleResult: what one schedule's run reports, for metrics.
+func TestRunScheduleResult(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	created := local(t, "UTC", "2026-11-24 08:00")
+	save := func(channel string) handlers.Schedule {
+		sc, err := e.db.SaveSchedule(t.Context(), handlers.Schedule{TeamID: "T1", ChannelID: channel, Role: "senior-backend", Category: "problem-solving",
+			Hour: 9, Zone: "UTC", Days: handlers.Everyday, CreatedBy: "U1", CreatedAt: created})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	onTime, late := save("C1"), save("C2")
+	r2 := handlers.New(handlers.Config{Bank: bank(t), Store: e.db, Slack: e.slack, Owner: "r2"})
+	for _, tt := range []struct {
+		c    *handlers.Commands
+		sc   handlers.Schedule
+		at   string
+		want handlers.DailyResult
+	}{
+		{e.cmds, onTime, "2026-11-24 08:59", handlers.DailyNone},
+		{e.cmds, onTime, "2026-11-24 09:00", handlers.DailyPosted},
+		{e.cmds, onTime, "2026-11-24 09:01", handlers.DailyNone}, // settled here
+		{r2, onTime, "2026-11-24 09:01", handlers.DailyNone},     // posted, says the claim
+		{r2, late, "2026-11-24 11:00", handlers.DailySkipped},
+		{e.cmds, late, "2026-11-24 11:01", handlers.DailyNone},
+		{r2, onTime, "2026-11-25 09:00", handlers.DailyPosted},
+	} {
+		got, err := tt.c.RunSchedule(t.Context(), tt.sc, local(t, "UTC", tt.at))
+		if err != nil || got != tt.want {
+			t.Errorf("RunSchedule(%s, %s) = %s, %v; want %s", tt.sc.ChannelID, tt.at, got, err, tt.want)
+		}
+	}
+	if e.slack.count("C1") != 2 || e.slack.count("C2") != 0 {
+		t.Errorf("posts: %d in C1, %d in C2; want 2 and 0", e.slack.count("C1"), e.slack.count("C2"))
+	}
+}
+
+// TestDailyPostFails: a failed post is released for a retry, and counted
+// as failed.
+func TestDailyPostFails(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	sc, err := e.db.SaveSchedule(t.Context(), handlers.Schedule{TeamID: "T1", ChannelID: "C1", Role: "senior-backend",
+		Hour: 9, Zone: "UTC", Days: handlers.Everyday, CreatedBy: "U1", CreatedAt: local(t, "UTC", "2026-11-24 08:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.slack.fail = errRateLimited
+	now := local(t, "UTC", "2026-11-24 09:00")
+	if got, err := e.cmds.RunSchedule(t.Context(), sc, now); got != handlers.DailyFailed || !errors.Is(err, errRateLimited) {
+		t.Errorf("RunSchedule with Slack failing = %s, %v; want failed and the error", got, err)
+	}
+	r, err := e.slash("U1", "daily now")
+	if !errors.Is(err, errRateLimited) {
+		t.Errorf("daily now with Slack failing: %v", err)
+	}
+	wants(t, "daily now", textOf(r.Message), "⚠️ I couldn't post the question. Please try again in a minute.")
+	e.slack.fail = nil
+	// The claim was released with a retry a minute later.
+	if got, err := e.cmds.RunSchedule(t.Context(), sc, now.Add(time.Minute)); got != handlers.DailyPosted || err != nil {
+		t.Errorf("retry = %s, %v; want posted", got, err)
+	}
+}
+
+func TestDailyStoreDown(t *testing.T) {
+	t.Parallel()
+	e := newEnvOn(t, downStore(t))
+	for _, tt := range []struct{ text, want string }{
+		{"daily sbe tz UTC", "⚠️ The daily question was NOT scheduled"},
+		{"daily status", "⚠️ I can't read this channel's schedule right now"},
+		{"daily off", "⚠️ The schedule was NOT removed"},
+		{"daily now", "⚠️ Nothing was posted"},
+	} {
+		r, err := e.slash("U1", tt.text)
+		if err == nil {
+			t.Errorf("%s: no error", tt.text)
+		}
+		wants(t, tt.text, textOf(r.Message), tt.want)
+	}
+	if _, err := e.cmds.DueSchedules(t.Context(), e.clock.Now()); err == nil {
+		t.Error("DueSchedules without a database: no error")
+	}
+	sc := handlers.Schedule{ID: 1, TeamID: "T1", ChannelID: "C1", Role: "senior-backend", Hour: 9, Zone: "UTC", Days: handlers.Everyday,
+		CreatedBy: "U1", CreatedAt: local(t, "UTC", "2026-11-24 08:00")}
+	for _, at := range []string{"2026-11-24 09:00", "2026-11-24 12:00"} {
+		if got, err := e.cmds.RunSchedule(t.Context(), sc, local(t, "UTC", at)); got != handlers.DailyFailed || err == nil {
+			t.Errorf("RunSchedule at %s without a database = %s, %v; want failed", at, got, err)
+		}
+	}
+	if len(e.slack.posts) != 0 {
+		t.Errorf("%d posts without a database", len(e.slack.posts))
+	}
 }

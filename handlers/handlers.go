@@ -1,8 +1,10 @@
 // Package handlers is the product: it parses /interview commands, applies the
 // rules (rotation, feedback, kits, daily schedules, admin checks) and renders
-// Block Kit messages. It talks to Slack and to storage only through the small
-// interfaces declared here, so it builds and tests without a transport or a
-// database driver.
+// Block Kit messages. Commands routes each command, click and modal to one
+// capability (lists, practice, kits, daily, feedback, team bank), which
+// talks to Slack and to storage only through the small interfaces it
+// declares next to itself, so the package builds and tests without a
+// transport or a database driver.
 package handlers
 
 import (
@@ -114,10 +116,14 @@ type Vote struct {
 	Value      int
 }
 
-// Tally counts the votes on one question in one message.
+// Tally counts the votes on one question in one message, as the user who
+// just voted sees them.
 type Tally struct {
 	Up   int
 	Down int
+	// Mine is that user's vote after the click: +1, −1, or 0 when the
+	// click withdrew it.
+	Mine int
 }
 
 // Rating is a submitted feedback modal: 1–5 stars and optional notes.
@@ -233,6 +239,9 @@ type Store interface {
 	kitStore
 	dailyStore
 	feedbackStore
+	privatePracticeStore
+	personalDailyStore
+	forgetStore
 	leaseStore // the router, at start
 }
 
@@ -244,4 +253,5 @@ type Slack interface {
 	kitSlack
 	dailySlack
 	feedbackSlack
+	practiceSlack
 }

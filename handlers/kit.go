@@ -373,9 +373,9 @@ func (ks *kits) show(ctx context.Context, s Slash, id string) (Reply, error) {
 		f := fb[it.ReplyTS]
 		stats := fmt.Sprintf("%d 👍 · %d 👎", f.Up, f.Down)
 		if f.Ratings > 0 {
-			stats += fmt.Sprintf(" · %.1f★ from %d · %d notes", float64(f.StarsSum)/float64(f.Ratings), f.Ratings, f.Notes)
+			stats += fmt.Sprintf(" · %.1f★ from %s · %s", float64(f.StarsSum)/float64(f.Ratings), nounCount(f.Ratings, "rating", "ratings"), nounCount(f.Notes, "note", "notes"))
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s\n      _%s_", it.Position, Escape(truncate(lookup(it.QuestionID).Text, 300)), stats))
+		lines = append(lines, fmt.Sprintf("%d. %s\n      _%s_", it.Position, Escape(Truncate(lookup(it.QuestionID).Text, 300)), stats))
 	}
 	title := ks.roleTitle(k.Role)
 	blocks := []slack.Block{header(fmt.Sprintf("Kit %s · %s", k.ID, title))}

@@ -227,6 +227,14 @@ func checkInputElement(e slack.BlockElement) error {
 			return fmt.Errorf("%d radio options, more than 10", len(e.Options))
 		}
 		return checkOptions(e.Options)
+	case *slack.CheckboxGroupsBlockElement:
+		if err := checkActionID(e.ActionID); err != nil {
+			return err
+		}
+		if len(e.Options) > 10 {
+			return fmt.Errorf("%d checkboxes, more than 10", len(e.Options))
+		}
+		return checkOptions(e.Options)
 	}
 	return fmt.Errorf("input element %T is not checked; add it to Validate", e)
 }

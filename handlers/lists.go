@@ -14,10 +14,9 @@ import (
 )
 
 // listSlack is what browsing needs from Slack: sharing a list in the
-// channel, through the response_url or, without one, as a post.
+// channel, through the click's response_url.
 type listSlack interface {
 	Respond(ctx context.Context, responseURL string, m Message) error
-	PostMessage(ctx context.Context, m Message) (ts string, err error)
 }
 
 // lists answers the read-only browsing of the bank: roles, role cards,
@@ -27,7 +26,10 @@ type lists struct {
 	catalog
 	slack listSlack
 	// rendered holds built-in-only lists by "role/category/page"; they
-	// depend on nothing but the bank, which never changes.
+	// depend on nothing but the bank, which never changes. Pages are
+	// clamped to the category's real ones before they become a key, so it
+	// holds at most one entry per page of the bank, whatever page numbers
+	// clicks ask for.
 	rendered sync.Map
 }
 
@@ -63,6 +65,7 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 		note = teamNote
 	}
 	if note == "" && len(p.questions) == len(p.category.Questions) && l.builtinCategory(p) {
+		page = clampPage(page, len(listPages(p.questions)))
 		key := r.Slug + "/" + cat.Slug + "/" + strconv.Itoa(page)
 		m, ok := l.rendered.Load(key)
 		if !ok {
@@ -114,6 +117,34 @@ func (l *lists) hiddenNote(ctx context.Context, teamID string, p pool) string {
 	return fmt.Sprintf("Hidden in this workspace: %s · `/interview unhide <id>` brings one back", shown)
 }
 
+// A list's place travels in its buttons. The value of share_list and
+// show_category buttons is "role/category/page"; a role card's category
+// button leaves the page out (page 1). The action_id of a paging button is
+// "show_category:<category>:<page>" and a role card's
+// "show_category:<category>", unique within their blocks; a paging click
+// replaces the list it came from. The writers and readers of both are
+// here, together.
+
+// categoryButton is a role card's button that opens a category's list.
+func categoryButton(r *questions.Role, cat *questions.Category, label string) *slack.ButtonBlockElement {
+	return button(ActionShowCategory+":"+cat.Slug, r.Slug+"/"+cat.Slug, label)
+}
+
+// pageButton shows page of a list in place of the page on screen.
+func pageButton(r *questions.Role, cat *questions.Category, page int, label string) *slack.ButtonBlockElement {
+	return button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, cat.Slug, page), listValue(r, cat, page), label)
+}
+
+// listValue is the value of a list's share and paging buttons.
+func listValue(r *questions.Role, cat *questions.Category, page int) string {
+	return fmt.Sprintf("%s/%s/%d", r.Slug, cat.Slug, page)
+}
+
+// isPageButton tells a paging button's action_id from a role card's.
+func isPageButton(actionID string) bool {
+	return strings.Count(actionID, ":") == 2
+}
+
 // parseListValue reads a list button's value, "role/category[/page]",
 // against the bank as the team sees it.
 func (l *lists) parseListValue(bank *questions.Bank, v string) (*questions.Role, *questions.Category, int, bool) {
@@ -154,7 +185,7 @@ func (l *lists) showCategory(ctx context.Context, a Action) (Reply, error) {
 	}
 	rep, err := l.list(ctx, a.TeamID, r, cat, page)
 	// Paging replaces the list in place; a role card's button adds a list.
-	rep.Message.ReplaceOriginal = strings.Count(a.ActionID, ":") == 2
+	rep.Message.ReplaceOriginal = isPageButton(a.ActionID)
 	return rep, err
 }
 
@@ -166,37 +197,41 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 	case err != nil:
 		return failure("I can't read that question right now: " + notSaved), fmt.Errorf("show guidance: %w", err)
 	}
-	g, ok := renderGuidance(q)
+	r, _ := l.bank.Role(q.Role)
+	g, ok := renderGuidance(q, categoryNote(r, q))
 	if !ok {
-		return reply(textMessage("There is no guidance for this question yet.")), nil
+		text := "There is no guidance for this question yet."
+		if isTeamQuestion(q.ID) {
+			text += " An admin can add it with the team's bank file (`interviewbot questions import`)."
+		}
+		return reply(&Message{Text: text, Blocks: []slack.Block{section(blockQuote(q.Text)), section(text)}}), nil
 	}
-	g.Blocks = append([]slack.Block{section(">" + Escape(q.Text))}, g.Blocks...)
+	g.Blocks = append([]slack.Block{section(blockQuote(q.Text))}, g.Blocks...)
 	return reply(&g), nil
 }
 
 // shareList posts the list the user is looking at to the channel, attributed
 // to them. It answers through the response_url with response_type
 // in_channel, which works in any channel where the command does, without
-// inviting the bot; chat.postMessage is the fallback when there is no
-// response_url.
+// inviting the bot. Slack ties a response_url to the conversation the list
+// was asked in; the payload's channel id is only a claim, so a click
+// without a response_url is refused rather than posted to the channel it
+// names.
 func (l *lists) shareList(ctx context.Context, a Action) (Reply, error) {
 	bank, _ := l.bankFor(ctx, a.TeamID)
 	r, cat, page, ok := l.parseListValue(bank, a.Value)
 	if !ok {
 		return staleButton(), nil
 	}
+	if a.ResponseURL == "" {
+		return reply(textMessage("I can only share a list where you asked for it. Run `/interview " + r.Slug + " " + cat.Slug + "` in the channel and click *Share in channel* there.")), nil
+	}
 	p, err := l.pool(ctx, a.TeamID, r, cat)
 	if err != nil {
 		return failure("I couldn't read the team's questions just now, so nothing was shared. Please try again in a minute."), err
 	}
 	m := renderList(p, page, a.UserID, "")
-	if a.ResponseURL != "" {
-		err = l.slack.Respond(ctx, a.ResponseURL, *m)
-	} else {
-		m.Channel = a.ChannelID
-		_, err = l.slack.PostMessage(ctx, *m)
-	}
-	if err != nil {
+	if err := l.slack.Respond(ctx, a.ResponseURL, *m); err != nil {
 		return failure("I couldn't share the list in this channel. " + postFailureHint(err)), fmt.Errorf("share list: %w", err)
 	}
 	return Reply{}, nil

@@ -173,10 +173,6 @@ const (
 // command text well below this.
 const MaxCommandText = 4000
 
-// MaxKitQuestions bounds a kit: one parent and its replies stay readable,
-// and a panel can't get through more in one interview anyway.
-const MaxKitQuestions = 20
-
 // MaxPanel bounds a kit's panel: the questions are shared out among its
 // members, and more interviewers than questions makes no sense.
 const MaxPanel = 10

@@ -59,9 +59,9 @@ func leastSeen(qs []questions.Question, seen map[string]int) questions.Question 
 }
 
 func (p *practice) post(ctx context.Context, s Slash, cmd Command) (Reply, error) {
-	qs, poolErr := p.rolePool(ctx, s.TeamID, cmd.Role, cmd.Category)
+	qs, poolErr := practicePool(ctx, p.catalog, s.TeamID, cmd.Role, cmd.Category, cmd.Difficulty)
 	if len(qs) == 0 {
-		return reply(textMessage("There are no questions to practise there yet.")), nil
+		return reply(textMessage(emptyPoolText(cmd.Role, cmd.Category, cmd.Difficulty))), nil
 	}
 	seen, err := p.store.PostCounts(ctx, s.TeamID, s.ChannelID)
 	if err != nil {

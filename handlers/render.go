@@ -36,6 +36,16 @@ func Escape(s string) string {
 	return b.String()
 }
 
+// blockQuote renders s as a Slack block quote, escaped. Slack's ">" quotes one
+// line, so every line gets its own: otherwise the second line of a
+// multi-line question (an imported team question) would read as the bot's
+// own words, formatting and all.
+func blockQuote(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return ">" + strings.ReplaceAll(Escape(s), "\n", "\n>")
+}
+
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
@@ -45,23 +55,25 @@ func plain(s string) *slack.TextBlockObject {
 }
 
 func section(s string) *slack.SectionBlock {
-	return slack.NewSectionBlock(mrkdwn(truncate(s, maxSectionText)), nil, nil)
+	return slack.NewSectionBlock(mrkdwn(Truncate(s, maxSectionText)), nil, nil)
 }
 
 func header(s string) *slack.HeaderBlock {
-	return slack.NewHeaderBlock(plain(truncate(s, maxHeaderText)))
+	return slack.NewHeaderBlock(plain(Truncate(s, maxHeaderText)))
 }
 
 func contextBlock(s string) *slack.ContextBlock {
-	return slack.NewContextBlock("", mrkdwn(truncate(s, maxSectionText)))
+	return slack.NewContextBlock("", mrkdwn(Truncate(s, maxSectionText)))
 }
 
 func button(actionID, value, label string) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(actionID, value, plain(truncate(label, maxButtonText)))
+	return slack.NewButtonBlockElement(actionID, value, plain(Truncate(label, maxButtonText)))
 }
 
-// truncate cuts s to at most n runes, marking the cut with "…".
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n runes (characters, as Slack counts its
+// limits), marking the cut with "…". It is the one place text is shortened,
+// so a cut never splits a character.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s // n bytes hold at most n runes
 	}
@@ -80,7 +92,7 @@ func truncate(s string, n int) string {
 
 // textMessage is a message of one section: answers, confirmations, errors.
 func textMessage(text string) *Message {
-	return &Message{Text: truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
+	return &Message{Text: Truncate(text, maxFallbackText), Blocks: []slack.Block{section(text)}}
 }
 
 // pool is the questions of one role category for one team: the built-in ones
@@ -102,7 +114,7 @@ func renderRoles(bank *questions.Bank, counts func(*questions.Role, *questions.C
 		for i, c := range r.Categories {
 			parts[i] = fmt.Sprintf("%s %d", c.Slug, counts(r, c))
 		}
-		p := fmt.Sprintf("*%s* (`%s`)\n%s", Escape(truncate(r.Title, 100)), r.Slug, strings.Join(parts, " · "))
+		p := fmt.Sprintf("*%s* (`%s`)\n%s", Escape(Truncate(r.Title, 100)), r.Slug, strings.Join(parts, " · "))
 		if n := utf8.RuneCountInString(p); used+n <= budget {
 			paras, used = append(paras, p), used+n
 		} else {
@@ -142,7 +154,7 @@ func renderRoleCard(r *questions.Role, counts func(*questions.Category) int) *Me
 		n := counts(c)
 		parts[i] = fmt.Sprintf("%s: %d", c.Title, n)
 		if len(buttons) < maxActionsElements {
-			buttons = append(buttons, button(ActionShowCategory+":"+c.Slug, r.Slug+"/"+c.Slug, fmt.Sprintf("%s (%d)", c.Title, n)))
+			buttons = append(buttons, categoryButton(r, c, fmt.Sprintf("%s (%d)", c.Title, n)))
 		}
 	}
 	blocks = append(blocks, section("*Questions*  "+Escape(strings.Join(parts, " · "))))
@@ -188,6 +200,12 @@ func listPages(qs []questions.Question) []int {
 	return starts
 }
 
+// clampPage brings a requested page (from a button's value, so possibly
+// forged) into 1..pages: past the end is the last page.
+func clampPage(page, pages int) int {
+	return max(1, min(page, pages))
+}
+
 // questionLineLen is utf8.RuneCountInString(questionLine(i, q)) without
 // building the line.
 func questionLineLen(i int, q questions.Question) int {
@@ -216,18 +234,12 @@ func questionIDTag(q questions.Question) string {
 	return fmt.Sprintf("  `%s`", q.ID)
 }
 
-func isTeamQuestion(id questions.ID) bool {
-	return strings.HasPrefix(string(id), "team-")
-}
-
 // renderList renders page (1-based) of a pool's question list. sharedBy is
 // the user who shared it in the channel, or "" for the private list with
 // its share button.
 func renderList(p pool, page int, sharedBy string, note string) *Message {
 	starts := listPages(p.questions)
-	if page < 1 || page > len(starts) {
-		page = 1
-	}
+	page = clampPage(page, len(starts))
 	from := starts[page-1]
 	to := len(p.questions)
 	if page < len(starts) {
@@ -257,15 +269,12 @@ func renderList(p pool, page int, sharedBy string, note string) *Message {
 		blocks = append(blocks, contextBlock(strings.Join(ctx, " · ")))
 	}
 	if sharedBy == "" {
-		value := fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page)
-		buttons := []slack.BlockElement{button(ActionShareList, value, "Share in channel")}
+		buttons := []slack.BlockElement{button(ActionShareList, listValue(p.role, p.category, page), "Share in channel")}
 		if page > 1 {
-			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page-1),
-				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page-1), "◀ Previous"))
+			buttons = append(buttons, pageButton(p.role, p.category, page-1, "◀ Previous"))
 		}
 		if page < len(starts) {
-			buttons = append(buttons, button(fmt.Sprintf("%s:%s:%d", ActionShowCategory, p.category.Slug, page+1),
-				fmt.Sprintf("%s/%s/%d", p.role.Slug, p.category.Slug, page+1), "Next ▶"))
+			buttons = append(buttons, pageButton(p.role, p.category, page+1, "Next ▶"))
 		}
 		if menu := guidanceMenu(p.questions[from:to], from); menu != nil {
 			buttons = append(buttons, menu)
@@ -276,20 +285,39 @@ func renderList(p pool, page int, sharedBy string, note string) *Message {
 }
 
 // guidanceMenu lets the reader of a list open one question's guidance
-// without the list itself growing past Slack's limits.
+// without the list itself growing past Slack's limits. Every question has
+// its line, those without guidance (a team's own) saying so; labels keep
+// the words that tell near-duplicates apart.
 func guidanceMenu(qs []questions.Question, first int) *slack.SelectBlockElement {
-	var opts []*slack.OptionBlockObject
-	for i, q := range qs {
-		if len(q.Guidance) == 0 || len(opts) == maxOptions {
-			continue
-		}
-		label := truncate(fmt.Sprintf("%d. %s", first+i+1, q.Text), maxOptionText)
-		opts = append(opts, slack.NewOptionBlockObject(string(q.ID), plain(label), nil))
-	}
-	if len(opts) == 0 {
+	qs = qs[:min(len(qs), maxOptions)]
+	if len(qs) == 0 {
 		return nil
 	}
+	const noGuidance = " · no guidance yet"
+	number := func(i int) string { return strconv.Itoa(first+i+1) + ". " }
+	texts := make([]string, len(qs))
+	budget := make([]int, len(qs))
+	for i, q := range qs {
+		texts[i] = q.Text
+		budget[i] = maxOptionText - utf8.RuneCountInString(number(i))
+		if !hasGuidance(q) {
+			budget[i] -= utf8.RuneCountInString(noGuidance)
+		}
+	}
+	opts := make([]*slack.OptionBlockObject, len(qs))
+	for i, label := range distinctLabels(texts, budget) {
+		label = number(i) + label
+		if !hasGuidance(qs[i]) {
+			label += noGuidance
+		}
+		opts[i] = slack.NewOptionBlockObject(string(qs[i].ID), plain(label), nil)
+	}
 	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("📖 What a strong answer covers…"), ActionShowGuidance+":list", opts...)
+}
+
+// hasGuidance says whether q has anything for renderGuidance to show.
+func hasGuidance(q questions.Question) bool {
+	return len(q.Guidance) > 0 || len(q.FollowUps) > 0
 }
 
 // chunkSections packs items into as few sections as the 3000-character
@@ -306,7 +334,7 @@ func chunkSections(items []string, sep string) []slack.Block {
 		}
 	}
 	for _, it := range items {
-		it = truncate(it, maxSectionText)
+		it = Truncate(it, maxSectionText)
 		n := utf8.RuneCountInString(it)
 		if cur.Len() > 0 && runes+len(sep)+n > maxSectionText {
 			flush()
@@ -327,18 +355,18 @@ func chunkSections(items []string, sep string) []slack.Block {
 // withGuidance adds a button that shows the guidance to whoever clicks it,
 // for posts where the readers answer the question themselves.
 func renderQuestionPost(kicker string, r *questions.Role, q questions.Question, categoryTitle string, withGuidance bool) Message {
-	text := fmt.Sprintf("*%s* · %s — %s\n>%s", kicker, Escape(r.Title), Escape(categoryTitle), Escape(q.Text))
+	text := fmt.Sprintf("*%s* · %s — %s\n%s", kicker, Escape(r.Title), Escape(categoryTitle), blockQuote(q.Text))
 	id := string(q.ID)
 	buttons := []slack.BlockElement{
 		button(ActionRateUp, id, "👍 Useful"),
 		button(ActionRateDown, id, "👎 Not useful"),
 		button(ActionFeedbackOpen, id, "📝 Feedback"),
 	}
-	if withGuidance && (len(q.Guidance) > 0 || len(q.FollowUps) > 0) {
+	if withGuidance && hasGuidance(q) {
 		buttons = append(buttons, button(ActionShowGuidance, id, "📖 Guidance"))
 	}
 	return Message{
-		Text: truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
+		Text: Truncate(fmt.Sprintf("%s: %s", kicker, Escape(q.Text)), maxFallbackText),
 		Blocks: []slack.Block{
 			section(text),
 			slack.NewActionBlock("feedback", buttons...),
@@ -361,13 +389,19 @@ func difficulty(d int) string {
 
 // renderGuidance is the thread reply under a posted question: what a strong
 // answer covers and the follow-ups, for the interviewer or the discussion.
-func renderGuidance(q questions.Question) (Message, bool) {
-	if len(q.Guidance) == 0 && len(q.FollowUps) == 0 {
+// note is what every answer in the question's category needs (the bank
+// says it once per category); it opens the guidance so that the points
+// below it can be about this question alone.
+func renderGuidance(q questions.Question, note string) (Message, bool) {
+	if !hasGuidance(q) {
 		return Message{}, false
 	}
 	var b strings.Builder
-	if len(q.Guidance) > 0 {
+	if len(q.Guidance) > 0 || note != "" {
 		b.WriteString("*What a strong answer covers*\n")
+		if note != "" {
+			fmt.Fprintf(&b, "%s\n", Escape(note))
+		}
 		for _, g := range q.Guidance {
 			fmt.Fprintf(&b, "• %s\n", Escape(g))
 		}
@@ -382,6 +416,18 @@ func renderGuidance(q questions.Question) (Message, bool) {
 		Text:   "What a strong answer covers",
 		Blocks: chunkSections(strings.Split(strings.TrimSpace(b.String()), "\n"), "\n"),
 	}, true
+}
+
+// categoryNote is the note of q's category in role r, or "" (a team
+// question's category is one of the bank's, so it has the same note).
+func categoryNote(r *questions.Role, q questions.Question) string {
+	if r == nil {
+		return ""
+	}
+	if c, ok := r.Category(q.Category); ok {
+		return c.Note
+	}
+	return ""
 }
 
 func renderFeedback(title string, fb []QuestionFeedback, text func(id string) string) *Message {
@@ -402,7 +448,8 @@ func renderFeedback(title string, fb []QuestionFeedback, text func(id string) st
 	if ratings > 0 {
 		avg = strconv.FormatFloat(float64(stars)/float64(ratings), 'f', 1, 64) + " / 5"
 	}
-	blocks = append(blocks, section(fmt.Sprintf("*%d* ratings · average *%s* · *%d* 👍 · *%d* 👎 · *%d* notes", ratings, avg, up, down, notes)))
+	blocks = append(blocks, section(fmt.Sprintf("*%d* %s · average *%s* · *%d* 👍 · *%d* 👎 · *%d* %s",
+		ratings, plural(ratings, "rating", "ratings"), avg, up, down, notes, plural(notes, "note", "notes"))))
 	most, least := rankFeedback(fb)
 	if len(most) > 0 {
 		blocks = append(blocks, section("*Most useful*\n"+feedbackLines(most, text)))
@@ -410,7 +457,8 @@ func renderFeedback(title string, fb []QuestionFeedback, text func(id string) st
 	if len(least) > 0 {
 		blocks = append(blocks, section("*Least useful*\n"+feedbackLines(least, text)))
 	}
-	return &Message{Text: fmt.Sprintf("Feedback: %d ratings, %d votes", ratings, up+down), Blocks: blocks}
+	votes := up + down
+	return &Message{Text: fmt.Sprintf("Feedback: %d %s, %d %s", ratings, plural(ratings, "rating", "ratings"), votes, plural(votes, "vote", "votes")), Blocks: blocks}
 }
 
 func feedbackLines(fb []QuestionFeedback, text func(id string) string) string {
@@ -418,9 +466,9 @@ func feedbackLines(fb []QuestionFeedback, text func(id string) string) string {
 	for i, f := range fb {
 		stats := fmt.Sprintf("%d 👍 %d 👎", f.Up, f.Down)
 		if f.Ratings > 0 {
-			stats += fmt.Sprintf(" · %.1f★ (%d)", float64(f.StarsSum)/float64(f.Ratings), f.Ratings)
+			stats += fmt.Sprintf(" · %.1f★ from %d %s", float64(f.StarsSum)/float64(f.Ratings), f.Ratings, plural(f.Ratings, "rating", "ratings"))
 		}
-		lines[i] = fmt.Sprintf("• %s _(%s)_", Escape(truncate(text(f.QuestionID), 200)), stats)
+		lines[i] = fmt.Sprintf("• %s _(%s)_", Escape(Truncate(text(f.QuestionID), 200)), stats)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -471,7 +519,7 @@ func renderKitParent(r *questions.Role, k Kit) Message {
 	}
 	blocks := []slack.Block{header("📋 Interview kit · " + r.Title)}
 	if r.Summary != "" {
-		blocks = append(blocks, section(Escape(truncate(r.Summary, 600))))
+		blocks = append(blocks, section(Escape(Truncate(r.Summary, 600))))
 	}
 	blocks = append(blocks,
 		section(fmt.Sprintf("Asked by <@%s> · %s · *%s in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), questionCount(len(k.Items)))),
@@ -482,17 +530,29 @@ func renderKitParent(r *questions.Role, k Kit) Message {
 
 // questionCount is "1 question" or "n questions".
 func questionCount(n int) string {
+	return nounCount(n, "question", "questions")
+}
+
+// plural picks the noun that goes with n: one for exactly 1, many for
+// anything else ("0 notes", "1 note", "2 notes"). Every count a user reads
+// goes through it, so that no message says "1 notes".
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 question"
+		return one
 	}
-	return fmt.Sprintf("%d questions", n)
+	return many
+}
+
+// nounCount is n followed by its noun: "1 note", "2 notes".
+func nounCount(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
 }
 
 // renderKitReply is one kit question in the kit's thread. The panel is the
 // audience, so what a strong answer covers is shown right under it.
 func renderKitReply(r *questions.Role, q questions.Question, categoryTitle string, pos, total int) Message {
 	m := renderQuestionPost(fmt.Sprintf("Question %d of %d", pos, total), r, q, categoryTitle, false)
-	if g, ok := renderGuidance(q); ok {
+	if g, ok := renderGuidance(q, categoryNote(r, q)); ok {
 		m.Blocks = append(m.Blocks, g.Blocks...)
 	}
 	return m

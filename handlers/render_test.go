@@ -64,18 +64,23 @@ func TestRenderGolden(t *testing.T) {
 	tech, _ := sbe.Category("technical")
 	count := func(r *questions.Role, c *questions.Category) int { return len(c.Questions) }
 	q, _ := bank.Question("sbe-t06")
-	guidance, _ := renderGuidance(q)
+	guidance, _ := renderGuidance(q, tech.Note)
 	cases := map[string]any{
-		"help":             renderHelp(),
-		"roles":            renderRoles(bank, count),
-		"role_card":        renderRoleCard(sbe, func(c *questions.Category) int { return count(sbe, c) }),
-		"list_technical":   renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "", ""),
-		"list_shared":      renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "U123", ""),
-		"practice_post":    renderQuestionPost("Practice question", sbe, q, tech.Title, true),
-		"guidance":         guidance,
-		"kit_parent":       renderKitParent(sbe, Kit{ID: "k7q2mx", CreatedBy: "U123", Items: []KitItem{{Position: 1, QuestionID: "sbe-t06", Category: "technical"}, {Position: 2, QuestionID: "sbe-b01", Category: "behavioral"}}}),
-		"kit_reply":        renderKitReply(sbe, q, tech.Title, 1, 2),
-		"feedback_modal":   renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`),
+		"help":           renderHelp(),
+		"roles":          renderRoles(bank, count),
+		"role_card":      renderRoleCard(sbe, func(c *questions.Category) int { return count(sbe, c) }),
+		"list_technical": renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "", ""),
+		"list_shared":    renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "U123", ""),
+		"practice_post":  renderQuestionPost("Practice question", sbe, q, tech.Title, true),
+		"guidance":       guidance,
+		"kit_parent":     renderKitParent(sbe, Kit{ID: "k7q2mx", CreatedBy: "U123", Items: []KitItem{{Position: 1, QuestionID: "sbe-t06", Category: "technical"}, {Position: 2, QuestionID: "sbe-b01", Category: "behavioral"}}}),
+		"kit_reply":      renderKitReply(sbe, q, tech.Title, 1, 2),
+		"feedback_modal": renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`),
+		"feedback_modal_saved": func() slack.ModalViewRequest {
+			v := renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`)
+			withSaved(&v, Rating{Stars: 4, Notes: "Good follow-ups.\nAsk about the outbox."})
+			return v
+		}(),
 		"feedback_summary": renderFeedback("Senior Backend Engineer", []QuestionFeedback{{QuestionID: "sbe-t06", Up: 3, Down: 1, Ratings: 2, StarsSum: 9, Notes: 1}, {QuestionID: "sbe-t07", Down: 2}}, func(id string) string { return "Question " + id }),
 	}
 	for name, v := range cases {
@@ -90,8 +95,8 @@ func worstPool(bank *questions.Bank, n int) pool {
 	tech, _ := sbe.Category("technical")
 	qs := append([]questions.Question(nil), tech.Questions...)
 	for i := range n {
-		text := strings.Repeat("<&>", MaxQuestionText/3) + "?!"
-		qs = append(qs, questions.Question{ID: questions.ID(fmt.Sprintf("team-%d", 100000000+i)), Text: text[:MaxQuestionText]})
+		text := strings.Repeat("<&>", questions.MaxText/3) + "?!"
+		qs = append(qs, questions.Question{ID: questions.ID(fmt.Sprintf("team-%d", 100000000+i)), Text: text[:questions.MaxText]})
 	}
 	return pool{role: sbe, category: tech, questions: qs}
 }
@@ -113,7 +118,7 @@ func TestRenderLimits(t *testing.T) {
 			msgs["shared "+r.Slug+" "+c.Slug] = *renderList(p, 1, "U0123456789", "")
 			for _, q := range c.Questions {
 				msgs["post "+string(q.ID)] = renderQuestionPost("Practice question", r, q, c.Title, true)
-				if g, ok := renderGuidance(q); ok {
+				if g, ok := renderGuidance(q, c.Note); ok {
 					msgs["guidance "+string(q.ID)] = g
 				}
 			}
@@ -132,7 +137,7 @@ func TestRenderLimits(t *testing.T) {
 	longQ := big.questions[len(big.questions)-1]
 	msgs["post longest"] = renderQuestionPost("Practice question", sbe, longQ, strings.Repeat("C", 100), true)
 	longGuidance := questions.Question{ID: "x", Text: "q", Guidance: []string{strings.Repeat("g", 500), strings.Repeat("h", 500), strings.Repeat("<", 500), strings.Repeat("i", 500), strings.Repeat("j", 500)}, FollowUps: []string{strings.Repeat("f", 500), strings.Repeat("k", 500)}}
-	msgs["guidance longest"], _ = renderGuidance(longGuidance)
+	msgs["guidance longest"], _ = renderGuidance(longGuidance, strings.Repeat("n", 500))
 	msgs["kit reply longest"] = renderKitReply(sbe, questions.Question{ID: longQ.ID, Text: longQ.Text, Guidance: longGuidance.Guidance, FollowUps: longGuidance.FollowUps}, strings.Repeat("C", 100), MaxKitQuestions, MaxKitQuestions)
 	for _, r := range bank.Roles() {
 		k := Kit{ID: "k7q2mx", CreatedBy: "U0123456789"}
@@ -157,6 +162,11 @@ func TestRenderLimits(t *testing.T) {
 	for _, q := range []questions.Question{longQ, longGuidance} {
 		if err := ValidateView(renderFeedbackModal(q, strings.Repeat("m", 300))); err != nil {
 			t.Errorf("modal for %s: %v", q.ID, err)
+		}
+		saved := renderFeedbackModal(q, strings.Repeat("m", 300))
+		withSaved(&saved, Rating{Stars: 5, Notes: strings.Repeat("<&>", MaxNotes/3)})
+		if err := ValidateView(saved); err != nil {
+			t.Errorf("modal for %s with saved notes: %v", q.ID, err)
 		}
 	}
 }

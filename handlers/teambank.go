@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -12,12 +11,6 @@ import (
 
 	"github.com/interviewbot/interviewbot/questions"
 )
-
-// MaxQuestionText is the longest team question, the same bound as the
-// built-in bank's, so that any question renders in one section.
-const MaxQuestionText = 500
-
-var teamIDPattern = regexp.MustCompile(`^team-[1-9][0-9]{0,17}$`)
 
 // TeamBank is what a team keeps of its own bank: its questions, the roles
 // and categories it defines, and the built-in questions it retired.
@@ -108,8 +101,8 @@ func (b *teamBank) add(ctx context.Context, s Slash, cmd Command) (Reply, error)
 	switch n := utf8.RuneCountInString(text); {
 	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
 		return reply(textMessage("That question contains characters I can't store; please retype it.")), nil
-	case n > MaxQuestionText:
-		return reply(textMessage(fmt.Sprintf("A question can be at most %d characters; this one has %d. Please shorten it.", MaxQuestionText, n))), nil
+	case n > questions.MaxText:
+		return reply(textMessage(fmt.Sprintf("A question can be at most %d characters; this one has %d. Please shorten it.", questions.MaxText, n))), nil
 	}
 	p, err := b.pool(ctx, s.TeamID, cmd.Role, cmd.Category)
 	if err != nil {
@@ -139,7 +132,7 @@ func (b *teamBank) remove(ctx context.Context, s Slash, id string) (Reply, error
 	if _, ok := b.bank.Question(questions.ID(id)); ok {
 		return reply(textMessage(fmt.Sprintf("`%s` is a built-in question and can't be removed; only team questions (ids like `team-12`) can.", id))), nil
 	}
-	if !teamIDPattern.MatchString(id) {
+	if _, ok := ParseTeamQuestionID(id); !ok {
 		return reply(textMessage(fmt.Sprintf("`%s` is not a question id. Team question ids look like `team-12`; lists show them.", clip(id, 40)))), nil
 	}
 	if r, ok, err := b.admins.require(ctx, s.UserID, "remove questions"); !ok {
@@ -162,7 +155,7 @@ func (b *teamBank) builtin(id string) (questions.Question, *Reply) {
 		return q, nil
 	}
 	var r Reply
-	if teamIDPattern.MatchString(id) {
+	if _, ok := ParseTeamQuestionID(id); ok {
 		r = reply(textMessage(fmt.Sprintf("`%s` is a team question, not a built-in one: remove it with `/interview remove %s`.", id, id)))
 	} else {
 		r = reply(textMessage(fmt.Sprintf("There is no built-in question `%s`. Every posted question shows its id (like `sbe-t07`) under it.", clip(id, 40))))

@@ -19,10 +19,16 @@
 //	role: senior-backend          a role: title (required), alias, summary,
 //	                              responsibilities, skill, key-skills
 //	category: technical           a category of the preceding role in the
-//	                              same file: title (required), alias
+//	                              same file: title (required), alias, note
 //	id: sbe-t01                   a question of the preceding category:
 //	                              q (required), difficulty (required, 1-3),
 //	                              theme, covers, follow-up
+//
+// A category's note says once what a strong answer to any of its questions
+// needs, such as "one real story, told with STAR" for behavioral questions.
+// It is meant to be shown with each question's guidance, so that the covers
+// lines can spend themselves on what sets that question's answers apart
+// instead of repeating the category's boilerplate.
 //
 // Ids are written in the files, not derived from position, because feedback,
 // rotation history and kits refer to questions by id: they must survive
@@ -68,7 +74,11 @@ type Question struct {
 type Category struct {
 	Slug, Title string
 	Aliases     []string
-	Questions   []Question // bank order
+	// Note is what a strong answer to every question of the category
+	// needs (the "note" key); show it with each question's Guidance. It
+	// may be empty.
+	Note      string
+	Questions []Question // bank order
 }
 
 // Role is a job role with its description and question categories.
@@ -93,14 +103,27 @@ type Bank struct {
 	names     []string         // every role slug, alias and title, for suggestions
 }
 
-// Limits on bank content, in characters. Questions are posted to Slack and
-// read aloud in interviews; the limits keep any one of them from swamping a
-// message.
+// Limits on a question, in characters, wherever it comes from: the
+// built-in bank, a team's bank file or `/interview add`. Questions are
+// posted to Slack and read aloud in interviews; the limits keep any one of
+// them from swamping a message. The team_questions CHECK constraint in
+// storage/migrations mirrors MaxText; a storage test ties the two.
 const (
-	maxSlug      = 40   // ids, role and category slugs, themes
-	maxTitle     = 100  // titles and aliases
-	maxLine      = 500  // question text, each covers, follow-up and skill line
-	maxParagraph = 2500 // summary, responsibilities, key-skills
+	// MaxText bounds a question's text and each guidance (covers) and
+	// follow-up line.
+	MaxText = 500
+	// MaxGuidance and MaxFollowUps bound a team question's guidance; the
+	// built-in bank's lint keeps it to fewer.
+	MaxGuidance  = 8
+	MaxFollowUps = 5
+)
+
+// Limits on the rest of the bank's content, in characters.
+const (
+	maxSlug      = 40      // ids, role and category slugs, themes
+	maxTitle     = 100     // titles and aliases
+	maxLine      = MaxText // question text, each covers, follow-up, skill and note line
+	maxParagraph = 2500    // summary, responsibilities, key-skills
 )
 
 // maxErrors caps how many problems Load reports, so that loading a file that
@@ -373,7 +396,7 @@ func clip(s string, n int) string {
 // The keys each kind of stanza takes, quoted in "unknown key" errors.
 const (
 	roleKeys     = "role, title, alias, summary, responsibilities, skill, key-skills"
-	categoryKeys = "category, title, alias"
+	categoryKeys = "category, title, alias, note"
 	questionKeys = "id, q, difficulty, theme, covers, follow-up"
 )
 
@@ -579,6 +602,10 @@ func (l *loader) categoryStanza(s stanza) {
 		case "alias":
 			c.Aliases = append(c.Aliases, l.name(f))
 			names = append(names, f)
+		case "note":
+			if l.once(seen, f) {
+				c.Note = l.limited(f, maxLine)
+			}
 		default:
 			l.unknownKey(f, "category", categoryKeys)
 		}

@@ -240,24 +240,28 @@ func TestBuiltinQuestionsComplete(t *testing.T) {
 	}
 }
 
-// Near-duplicate variants on the seed page must share a theme, so that a kit
-// or rotation never serves two of them together.
+// Themes group questions by the story or material a strong answer draws on
+// (see the bank files' comments): near-duplicate variants on the seed page
+// share one, so that a kit or rotation never serves two of them together.
 func TestBuiltinThemes(t *testing.T) {
 	b := builtin(t)
 	tests := []struct {
 		theme string
 		ids   []ID
 	}{
-		{"debugging", []ID{"sbe-b01", "sbe-b07", "sbe-b11", "sbe-b16"}},
-		{"troubleshooting", []ID{"sbe-b04", "sbe-b05", "sbe-b09", "sbe-b10", "sbe-b14", "sbe-b15"}},
-		{"unfamiliar-code", []ID{"sbe-b02", "sbe-b06", "sbe-b12", "sbe-b17"}},
-		{"problem-solving-story", []ID{"sbe-b03", "sbe-b08", "sbe-b13", "sbe-p01"}},
-		{"pressure", []ID{"sbe-b19", "sbe-b20", "sbe-b21", "sbe-b22", "sbe-b23", "sbe-b24", "sbe-b25"}},
+		{"production-issue", []ID{"sbe-b01", "sbe-b04", "sbe-b05", "sbe-b07", "sbe-b09", "sbe-b10", "sbe-b11", "sbe-b13", "sbe-b14", "sbe-b15", "sbe-b16", "sbe-b17"}},
+		{"difficult-codebase", []ID{"sbe-b02", "sbe-b06", "sbe-b12"}},
+		{"difficult-problem", []ID{"sbe-b03", "sbe-b08", "sbe-b23", "sbe-p01"}},
 		{"deadline", []ID{"sbe-b18"}},
+		{"stress", []ID{"sbe-b19", "sbe-b20", "sbe-b21", "sbe-b22"}},
+		{"disagreement", []ID{"sbe-b24", "sbe-l04"}},
+		{"setback", []ID{"sbe-b25"}},
 		{"api-design", []ID{"sbe-t01", "sbe-t10"}},
-		{"distributed-data", []ID{"sbe-t21", "sbe-t22"}},
+		{"cross-service-consistency", []ID{"sbe-t06", "sbe-t22"}},
+		{"replication-consistency", []ID{"sbe-t16", "sbe-t21", "sbe-s10"}},
 		{"streaming", []ID{"sbe-t23", "sbe-t25"}},
-		{"use-case-description", []ID{"ba-r10", "ba-r11"}},
+		{"use-cases", []ID{"ba-r07", "ba-r10", "ba-r11", "ba-r12"}},
+		{"process-modeling", []ID{"ba-p01", "ba-p08", "ba-p09"}},
 	}
 	members := make(map[string][]ID)
 	for _, q := range b.Questions() {
@@ -267,6 +271,77 @@ func TestBuiltinThemes(t *testing.T) {
 		if got := members[tt.theme]; !slices.Equal(got, tt.ids) {
 			t.Errorf("theme %q has %q, want %q", tt.theme, got, tt.ids)
 		}
+	}
+}
+
+// A candidate answers every production-incident variant of the seed's
+// behavioral list with the same incident. Kits never hold two questions of
+// one theme, and daily rotation keeps a theme off consecutive days, so one
+// shared theme is what keeps an interviewer from asking for that story twice.
+// (sbe-b12, "a difficult codebase in production", asks for sustained work on
+// a fragile system, not an incident, and sits with the codebase questions.)
+func TestBuiltinProductionIncidentsShareTheme(t *testing.T) {
+	b := builtin(t)
+	incidents := []ID{
+		"sbe-b07", // debug a production issue
+		"sbe-b09", // troubleshoot an issue in production
+		"sbe-b10", // investigate an issue in production
+		"sbe-b11", // debug a complex issue in production
+		"sbe-b13", // solve a difficult problem in production under pressure
+		"sbe-b14", // troubleshoot an issue in production under pressure
+		"sbe-b15", // investigate an issue in production under pressure
+		"sbe-b16", // debug a complex issue in production under pressure
+		"sbe-b17", // work with a difficult codebase in production under pressure
+	}
+	first, ok := b.Question(incidents[0])
+	if !ok || first.Theme == "" {
+		t.Fatalf("Question(%q) = %+v, %v; want a question with a theme", incidents[0], first, ok)
+	}
+	for _, id := range incidents[1:] {
+		q, ok := b.Question(id)
+		if !ok {
+			t.Errorf("Question(%q) not found", id)
+			continue
+		}
+		if !strings.Contains(q.Text, "production") {
+			t.Errorf("%s = %q, which is not a production variant", id, q.Text)
+		}
+		if q.Theme != first.Theme {
+			t.Errorf("%s has theme %q, want %q like %s: a kit could ask for the same incident twice", id, q.Theme, first.Theme, first.ID)
+		}
+	}
+}
+
+// Daily rotation serves every question of a pool once a round and keeps two
+// questions of one theme off consecutive days; it can do so, across round
+// boundaries too, only while no theme holds more than half of the pool. A kit
+// of 5 needs 5 themes, and a week of daily behavioral questions 7.
+func TestBuiltinThemeBalance(t *testing.T) {
+	b := builtin(t)
+	minThemes := map[string]int{"senior-backend/technical": 5, "senior-backend/behavioral": 7}
+	check := func(name string, qs []Question) {
+		count := make(map[string]int)
+		for _, q := range qs {
+			count[q.Theme]++
+		}
+		for theme, n := range count {
+			if n > len(qs)/2 {
+				t.Errorf("%s: theme %q holds %d of %d questions; at most %d keeps it off consecutive days", name, theme, n, len(qs), len(qs)/2)
+			}
+		}
+		if want := minThemes[name]; len(count) < want {
+			t.Errorf("%s has %d themes, want at least %d", name, len(count), want)
+		}
+	}
+	for _, r := range b.Roles() {
+		var all []Question
+		for _, c := range r.Categories {
+			if len(c.Questions) > 1 {
+				check(r.Slug+"/"+c.Slug, c.Questions)
+			}
+			all = append(all, c.Questions...)
+		}
+		check(r.Slug, all)
 	}
 }
 
@@ -545,4 +620,57 @@ func FuzzLookup(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLoadCategoryNote(t *testing.T) {
+	const head = "role: r\ntitle: R\n\ncategory: c\ntitle: C\n"
+	const question = "\nid: r-1\nq: What is a question?\ndifficulty: 1\n"
+	tests := []struct {
+		name, bank string
+		want       string // the note, or an error it must contain
+		wantErr    bool
+	}{
+		{"note", head + "note: One real story, told with STAR.\n" + question, "One real story, told with STAR.", false},
+		{"no note", head + question, "", false},
+		{"two notes", head + "note: First.\nnote: Second.\n" + question, `bank.txt:7: duplicate key "note" (first on line 6)`, true},
+		{"too long", head + "note: " + strings.Repeat("x", maxLine+1) + "\n" + question, "bank.txt:6: note is 501 characters long; the limit is 500", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Load(fstest.MapFS{"bank.txt": {Data: []byte(tt.bank)}}, "bank.txt")
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("Load error = %v, want it to contain %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			r, _ := b.Role("r")
+			if got := r.Categories[0].Note; got != tt.want {
+				t.Errorf("Note = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The behavioral category says once, in its note, that every answer is one
+// real story told with STAR; its covers lines spend themselves on what sets
+// a senior answer apart instead of repeating that.
+func TestBuiltinBehavioralBoilerplateInNote(t *testing.T) {
+	b := builtin(t)
+	sbe, _ := b.Role("senior-backend")
+	beh, _ := sbe.Category("behavioral")
+	if !strings.Contains(beh.Note, "STAR") {
+		t.Errorf("behavioral note = %q, want it to say answers are told with STAR", beh.Note)
+	}
+	for _, q := range beh.Questions {
+		for _, g := range q.Guidance {
+			l := strings.ToLower(g)
+			if strings.Contains(g, "STAR") || strings.Contains(l, "what they learned") || strings.Contains(l, "what they learnt") {
+				t.Errorf("%s repeats the category note: %q", q.ID, g)
+			}
+		}
+	}
 }

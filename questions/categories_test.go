@@ -58,16 +58,21 @@ func TestSeniorBackendAuthoredCategories(t *testing.T) {
 
 // Each authored question draws out its own story or design, so it has a theme
 // of its own: sharing one would keep it out of every kit that holds the
-// other. The one deliberate exception is sbe-s10 (active-active in two
-// regions), a variant of sbe-t16 (a global distributed system); if either's
-// theme is renamed, the other must follow.
+// other. The deliberate exceptions draw out the same story or design as an
+// older question and must never be served with it: sbe-s10 (active-active
+// in two regions) with sbe-t16 (a global distributed system), and sbe-l04
+// (a decision they disagreed with) with sbe-b24 (disagreement and
+// escalation). If the older question's theme is renamed, the new one must
+// follow.
 func TestSeniorBackendAuthoredThemes(t *testing.T) {
 	b := builtin(t)
-	shared := map[ID]ID{"sbe-s10": "sbe-t16"}
+	shared := map[ID]ID{"sbe-s10": "sbe-t16", "sbe-l04": "sbe-b24"}
 
+	themeOf := make(map[ID]string)
 	byTheme := make(map[string][]ID)
 	for _, q := range b.Questions() {
 		if q.Role == "senior-backend" {
+			themeOf[q.ID] = q.Theme
 			byTheme[q.Theme] = append(byTheme[q.Theme], q.ID)
 		}
 	}
@@ -75,12 +80,14 @@ func TestSeniorBackendAuthoredThemes(t *testing.T) {
 		if !isAuthored(q) {
 			continue
 		}
-		want := []ID{q.ID}
 		if other, ok := shared[q.ID]; ok {
-			want = []ID{other, q.ID}
+			if q.Theme != themeOf[other] {
+				t.Errorf("%s: theme %q, want %s's theme %q", q.ID, q.Theme, other, themeOf[other])
+			}
+			continue
 		}
-		if got := byTheme[q.Theme]; !slices.Equal(got, want) {
-			t.Errorf("%s: theme %q is used by %q, want %q", q.ID, q.Theme, got, want)
+		if got := byTheme[q.Theme]; !slices.Equal(got, []ID{q.ID}) {
+			t.Errorf("%s: theme %q is used by %q, want it alone", q.ID, q.Theme, got)
 		}
 	}
 }

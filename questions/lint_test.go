@@ -52,6 +52,32 @@ func TestLintFindings(t *testing.T) {
 	}
 }
 
+// A covers line that more than three questions share is boilerplate that
+// belongs in a category note. Case, spacing and punctuation do not make a
+// line different, and a line a question repeats counts once for it.
+func TestLintRepeatedGuidance(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"lint/repeats/three.txt", nil},
+		{"lint/repeats/four.txt", []string{
+			`r-1: covers line "Tells one real story." is in 4 questions (r-1, r-2, r-3, s-1), want at most 3; say it once in a category note`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := Load(os.DirFS("testdata"), tt.file)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if got := lintMessages(b); !slices.Equal(got, tt.want) {
+				t.Errorf("Lint() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
 // Loading rejects a duplicate id with its file and line (see TestLoadErrors);
 // Lint still checks ids, for banks assembled without Load.
 func TestLintDuplicateID(t *testing.T) {

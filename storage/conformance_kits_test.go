@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -267,15 +268,21 @@ func kitsInvalid(ctx context.Context, t *testing.T, s store) {
 	zero.Items[0].Position = 0
 	noQuestion := newKit("C1", t0)
 	noQuestion.Items[0].QuestionID = ""
+	tooBig := newKit("C1", t0)
+	tooBig.Items = nil
+	for i := range handlers.MaxKitQuestions + 1 {
+		tooBig.Items = append(tooBig.Items, handlers.KitItem{Position: i + 1, QuestionID: fmt.Sprintf("q%d", i), Category: "technical"})
+	}
 	for name, c := range map[string]struct {
 		k     handlers.Kit
 		owner string
 	}{
-		"no items":               {noItems, "A"},
-		"a position twice":       {twice, "A"},
-		"position 0":             {zero, "A"},
-		"an item of no question": {noQuestion, "A"},
-		"no owner":               {newKit("C1", t0), ""},
+		"no items":                        {noItems, "A"},
+		"a position twice":                {twice, "A"},
+		"position 0":                      {zero, "A"},
+		"an item of no question":          {noQuestion, "A"},
+		"no owner":                        {newKit("C1", t0), ""},
+		"more than MaxKitQuestions items": {tooBig, "A"},
 	} {
 		if _, err := s.CreateKit(ctx, c.k, c.owner, t0); err == nil {
 			t.Errorf("CreateKit with %s succeeded", name)

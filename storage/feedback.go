@@ -20,11 +20,6 @@ type feedbackKey struct {
 	UserID     string `db:"user_id"`
 }
 
-type voteRow struct {
-	feedbackKey
-	Value int `db:"value"`
-}
-
 type ratingRow struct {
 	feedbackKey
 	Stars int    `db:"stars"`
@@ -56,26 +51,36 @@ func (r questionFeedbackRow) toFeedback() handlers.QuestionFeedback {
 	}
 }
 
-// SaveVote records v, replacing the user's earlier vote on the same question
-// in the same message, and returns that message's tally for the question.
-// Concurrent clicks by one user leave one row: the primary key decides.
+// SaveVote records v and returns that message's tally for the question. A
+// vote replaces the user's earlier vote on the same question in the same
+// message; a vote equal to it withdraws it (the same button clicked again).
+// One statement decides which, and the primary key keeps concurrent clicks
+// by one user to at most one row.
 func (db *DB) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, error) {
 	if err := rules.CheckVote(v); err != nil {
 		return handlers.Tally{}, fmt.Errorf("save vote: %w", err)
 	}
-	// The WHERE skips rewriting the row (and its updated_at) when a user
-	// clicks the same button twice.
-	const upsert = `
-		INSERT INTO votes (team_id, question_id, channel_id, message_ts, user_id, value)
-		VALUES (:team_id, :question_id, :channel_id, :message_ts, :user_id, :value)
-		ON CONFLICT (team_id, question_id, channel_id, message_ts, user_id) DO UPDATE
-		SET value = EXCLUDED.value, updated_at = now()
-		WHERE votes.value <> EXCLUDED.value`
-	row := voteRow{
-		feedbackKey: feedbackKey{v.TeamID, v.QuestionID, v.ChannelID, v.MessageTS, v.UserID},
-		Value:       v.Value,
-	}
-	if _, err := sqlx.NamedExecContext(ctx, db.q, upsert, row); err != nil {
+	// The INSERT runs only when the DELETE found no equal vote; its WHERE
+	// skips rewriting the row (and its updated_at) when a concurrent click
+	// stored the same value first.
+	const toggle = `
+		WITH withdrawn AS (
+			DELETE FROM votes
+			WHERE team_id = $1 AND question_id = $2 AND channel_id = $3 AND message_ts = $4 AND user_id = $5
+			  AND value = $6
+			RETURNING 1
+		), saved AS (
+			INSERT INTO votes (team_id, question_id, channel_id, message_ts, user_id, value)
+			SELECT $1, $2, $3, $4, $5, $6
+			WHERE NOT EXISTS (SELECT 1 FROM withdrawn)
+			ON CONFLICT (team_id, question_id, channel_id, message_ts, user_id) DO UPDATE
+			SET value = EXCLUDED.value, updated_at = now()
+			WHERE votes.value <> EXCLUDED.value
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT 1 FROM withdrawn)`
+	var withdrawn bool
+	if err := sqlx.GetContext(ctx, db.q, &withdrawn, toggle, v.TeamID, v.QuestionID, v.ChannelID, v.MessageTS, v.UserID, v.Value); err != nil {
 		return handlers.Tally{}, db.opError("save vote", err)
 	}
 
@@ -88,7 +93,11 @@ func (db *DB) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, er
 	if err := sqlx.GetContext(ctx, db.q, &t, tally, v.TeamID, v.QuestionID, v.ChannelID, v.MessageTS); err != nil {
 		return handlers.Tally{}, db.opError("save vote: tally", err)
 	}
-	return handlers.Tally{Up: t.Up, Down: t.Down}, nil
+	mine := v.Value
+	if withdrawn {
+		mine = 0
+	}
+	return handlers.Tally{Up: t.Up, Down: t.Down, Mine: mine}, nil
 }
 
 // SaveRating records r, replacing the user's earlier rating of the same
@@ -111,6 +120,23 @@ func (db *DB) SaveRating(ctx context.Context, r handlers.Rating) error {
 		return db.opError("save rating", err)
 	}
 	return nil
+}
+
+// UserRating returns userID's rating of question p.QuestionID in message
+// p.MessageTS of p.ChannelID, notes byte for byte, or handlers.ErrNotFound.
+func (db *DB) UserRating(ctx context.Context, p handlers.PostedQuestion, userID string) (handlers.Rating, error) {
+	const query = `
+		SELECT team_id, question_id, channel_id, message_ts, user_id, stars, notes
+		FROM ratings
+		WHERE team_id = $1 AND question_id = $2 AND channel_id = $3 AND message_ts = $4 AND user_id = $5`
+	var row ratingRow
+	if err := sqlx.GetContext(ctx, db.q, &row, query, p.TeamID, p.QuestionID, p.ChannelID, p.MessageTS, userID); err != nil {
+		return handlers.Rating{}, db.opError("user rating", err) // no row: ErrNotFound
+	}
+	return handlers.Rating{
+		TeamID: row.TeamID, UserID: row.UserID, QuestionID: row.QuestionID,
+		ChannelID: row.ChannelID, MessageTS: row.MessageTS, Stars: row.Stars, Notes: row.Notes,
+	}, nil
 }
 
 // Feedback aggregates the team's votes and ratings per question, over all

@@ -95,7 +95,8 @@ func tables(ctx context.Context, t *testing.T, db *sql.DB) []string {
 func wantTables() []string {
 	return []string{
 		"channel_posts", "daily_posts", "daily_schedules", "hidden_questions", "kit_items", "kits",
-		"ratings", "schema_migrations", "team_categories", "team_questions", "team_roles", "votes",
+		"personal_daily_posts", "personal_schedules", "practice_profiles", "practice_sends",
+		"ratings", "schema_migrations", "self_checks", "team_categories", "team_questions", "team_roles", "votes",
 	}
 }
 

@@ -72,3 +72,30 @@ func (db *DB) PostCounts(ctx context.Context, teamID, channelID string) (map[str
 	}
 	return counts, nil
 }
+
+// WasPosted reports whether p.QuestionID was posted in message p.MessageTS
+// of p.ChannelID: in the channel's post history, as a kit's reply, or as a
+// daily post whose claim carries its ts. The kit and daily rows count too
+// because they record the ts first: a crash or an outage between the post
+// and the history's record must not make a real post unvotable.
+func (db *DB) WasPosted(ctx context.Context, p handlers.PostedQuestion) (bool, error) {
+	if p.TeamID == "" || p.ChannelID == "" || p.MessageTS == "" || p.QuestionID == "" {
+		return false, nil
+	}
+	const query = `
+		SELECT EXISTS (
+			SELECT 1 FROM channel_posts
+			WHERE team_id = $1 AND channel_id = $2 AND question_id = $4 AND message_ts = $3
+		) OR EXISTS (
+			SELECT 1 FROM kit_items i JOIN kits k ON k.team_id = i.team_id AND k.id = i.kit_id
+			WHERE i.team_id = $1 AND k.channel_id = $2 AND i.reply_ts = $3 AND i.question_id = $4
+		) OR EXISTS (
+			SELECT 1 FROM daily_posts d JOIN daily_schedules s ON s.team_id = d.team_id AND s.id = d.schedule_id
+			WHERE d.team_id = $1 AND s.channel_id = $2 AND d.message_ts = $3 AND d.question_id = $4
+		)`
+	var posted bool
+	if err := sqlx.GetContext(ctx, db.q, &posted, query, p.TeamID, p.ChannelID, p.MessageTS, p.QuestionID); err != nil {
+		return false, db.opError("was posted", err)
+	}
+	return posted, nil
+}

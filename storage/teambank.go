@@ -106,7 +106,7 @@ func (db *DB) readTeamBank(ctx context.Context, teamID string) (handlers.TeamBan
 	var tb handlers.TeamBank
 	for _, q := range j.Questions {
 		tb.Questions = append(tb.Questions, handlers.TeamQuestion{
-			ID: rules.TeamQuestionID(q.ID), TeamID: q.TeamID, Role: q.Role, Category: q.Category, Text: q.Text,
+			ID: handlers.TeamQuestionID(q.ID), TeamID: q.TeamID, Role: q.Role, Category: q.Category, Text: q.Text,
 			Guidance: nilIfEmpty(q.Guidance), FollowUps: nilIfEmpty(q.FollowUps),
 			CreatedBy: q.CreatedBy, CreatedAt: q.CreatedAt.UTC(),
 		})
@@ -231,7 +231,7 @@ func (db *DB) applyImport(ctx context.Context, teamID string, plan *rules.Import
 			return err
 		}
 		for _, q := range plan.Update {
-			n, _ := rules.ParseTeamQuestionID(q.ID)
+			n, _ := handlers.ParseTeamQuestionID(q.ID)
 			r := toTeamQuestionRow(q)
 			if _, err := db.q.ExecContext(ctx, `
 				UPDATE team_questions
@@ -292,7 +292,7 @@ func (db *DB) applyImport(ctx context.Context, teamID string, plan *rules.Import
 func rowIDs(qs []handlers.TeamQuestion) []int64 {
 	ids := make([]int64, 0, len(qs))
 	for _, q := range qs {
-		if n, ok := rules.ParseTeamQuestionID(q.ID); ok {
+		if n, ok := handlers.ParseTeamQuestionID(q.ID); ok {
 			ids = append(ids, n)
 		}
 	}

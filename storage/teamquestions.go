@@ -51,7 +51,7 @@ const teamQuestionColumns = `id, team_id, role, category, text, text_key, guidan
 
 func (r teamQuestionRow) toTeamQuestion() handlers.TeamQuestion {
 	return handlers.TeamQuestion{
-		ID:        rules.TeamQuestionID(r.ID),
+		ID:        handlers.TeamQuestionID(r.ID),
 		TeamID:    r.TeamID,
 		Role:      r.Role,
 		Category:  r.Category,
@@ -106,7 +106,7 @@ func (db *DB) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (han
 // handlers.ErrNotFound when the team has no such question: the id is another
 // team's, unknown, already removed or not a "team-<n>" id at all.
 func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
-	n, ok := rules.ParseTeamQuestionID(id)
+	n, ok := handlers.ParseTeamQuestionID(id)
 	if !ok {
 		return fmt.Errorf("remove team question %q: %w", id, handlers.ErrNotFound)
 	}

@@ -31,8 +31,8 @@ func newScheduler(cmds *handlers.Commands, log *slog.Logger, m *metrics) *schedu
 	return &scheduler{cmds: cmds, log: log, metrics: m}
 }
 
-// tick makes the posts due at now and resumes unfinished kits, unless a
-// tick is still running.
+// tick makes the posts due at now (channels' and personal daily questions)
+// and resumes unfinished kits, unless a tick is still running.
 func (s *scheduler) tick(ctx context.Context, now time.Time) {
 	if !s.running.TryLock() {
 		s.log.WarnContext(ctx, "scheduler tick skipped: the previous one is still running")
@@ -65,6 +65,7 @@ func (s *scheduler) tick(ctx context.Context, now time.Time) {
 	}
 	close(work)
 	wg.Wait()
+	s.runPersonal(ctx, now)
 	if err := s.cmds.ResumeKits(ctx); err != nil {
 		s.log.ErrorContext(ctx, "resume kits", "err", err)
 	}

@@ -97,7 +97,7 @@ categories:
 	if n := questionLines(list); n != 2 || !strings.Contains(list, "How do you backfill a year of events?") {
 		t.Errorf("list: %d questions\n%s", n, list)
 	}
-	if a := h.slash("practice de pipelines", inChannel(slacktest.DefaultChannelID)); a.Text != "" {
+	if a := h.slash("practice de pipelines"); a.Text != "" {
 		t.Errorf("practice: %s", a.all())
 	}
 

@@ -68,15 +68,15 @@ func parseTeamBankFlags(sub string, args []string, stderr io.Writer) (teamBankOp
 		args = fs.Args()[1:]
 	}
 	if !teamIDPattern.MatchString(o.team) {
-		return o, fmt.Errorf("--team must be a Slack workspace id like T012AB3CD\n%s", teamBankUsage)
+		return o, usageError{"--team must be a Slack workspace id like T012AB3CD", teamBankUsage}
 	}
 	switch {
 	case sub == "import" && len(positional) != 1:
-		return o, fmt.Errorf("import takes one file\n%s", teamBankUsage)
+		return o, usageError{"import takes one file", teamBankUsage}
 	case sub == "import":
 		o.file = positional[0]
 	case len(positional) != 0:
-		return o, fmt.Errorf("export takes no file argument; use --out\n%s", teamBankUsage)
+		return o, usageError{"export takes no file argument; use --out", teamBankUsage}
 	}
 	return o, nil
 }

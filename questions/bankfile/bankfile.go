@@ -25,13 +25,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Limits of a team question, the same as the built-in bank's so that any
-// question renders in one Slack section.
+// Limits of one file. Each question keeps to the limits of package
+// questions (MaxText, MaxGuidance, MaxFollowUps).
 const (
-	MaxText      = 500
-	MaxItem      = 500
-	MaxGuidance  = 8
-	MaxFollowUps = 5
 	// MaxRows bounds one file: a team bank is tens of questions, not
 	// thousands, and one import is one transaction.
 	MaxRows = 2000
@@ -258,7 +254,7 @@ func readYAML(data []byte) (File, defLines, error) {
 		return File{}, defLines{}, fmt.Errorf("not valid YAML: %w", err)
 	}
 	if len(doc.Content) == 0 {
-		return File{}, defLines{}, errors.New("the file is empty; it must hold a list of questions (the key questions)")
+		return File{}, defLines{}, errors.New(`the file is empty; it must hold a list under the key "questions"`)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -388,17 +384,17 @@ func validate(f File, dl defLines, base *questions.Bank, team questions.Extensio
 			continue
 		}
 		r.Role, r.Category = role.Slug, cat.Slug
-		if msg := checkText("question", r.Text, MaxText); msg != "" {
+		if msg := checkText("question", r.Text, questions.MaxText); msg != "" {
 			bad(r.Line, "%s", msg)
 			continue
 		}
-		if len(r.Guidance) > MaxGuidance || len(r.FollowUps) > MaxFollowUps {
-			bad(r.Line, "at most %d guidance items and %d follow-ups", MaxGuidance, MaxFollowUps)
+		if len(r.Guidance) > questions.MaxGuidance || len(r.FollowUps) > questions.MaxFollowUps {
+			bad(r.Line, "at most %d guidance items and %d follow-ups", questions.MaxGuidance, questions.MaxFollowUps)
 			continue
 		}
 		itemsOK := true
 		for _, item := range slices.Concat(r.Guidance, r.FollowUps) {
-			if msg := checkText("a guidance or follow-up item", item, MaxItem); msg != "" {
+			if msg := checkText("a guidance or follow-up item", item, questions.MaxText); msg != "" {
 				bad(r.Line, "%s", msg)
 				itemsOK = false
 				break

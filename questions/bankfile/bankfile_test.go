@@ -22,7 +22,7 @@ func bank(t *testing.T) *questions.Bank {
 }
 
 func TestReadErrors(t *testing.T) {
-	long := strings.Repeat("x", bankfile.MaxText+1)
+	long := strings.Repeat("x", questions.MaxText+1)
 	tests := []struct {
 		name   string
 		format bankfile.Format

@@ -26,8 +26,9 @@ type rating struct {
 	notes string
 }
 
-// SaveVote records v, replacing the user's earlier vote on the same question
-// in the same message, and returns that message's tally for the question.
+// SaveVote records v and returns that message's tally for the question. A
+// vote replaces the user's earlier vote on the same question in the same
+// message; a vote equal to it withdraws it.
 func (s *Store) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, error) {
 	if err := rules.CheckVote(v); err != nil {
 		return handlers.Tally{}, fmt.Errorf("save vote: %w", err)
@@ -42,9 +43,16 @@ func (s *Store) SaveVote(ctx context.Context, v handlers.Vote) (handlers.Tally, 
 		byUser = make(map[string]int)
 		s.votes[k] = byUser
 	}
-	byUser[v.UserID] = v.Value
-
-	var t handlers.Tally
+	t := handlers.Tally{Mine: v.Value}
+	if byUser[v.UserID] == v.Value {
+		delete(byUser, v.UserID)
+		t.Mine = 0
+	} else {
+		byUser[v.UserID] = v.Value
+	}
+	if len(byUser) == 0 {
+		delete(s.votes, k)
+	}
 	for _, value := range byUser {
 		if value > 0 {
 			t.Up++
@@ -68,6 +76,23 @@ func (s *Store) SaveRating(ctx context.Context, r handlers.Rating) error {
 	k := feedbackKey{messageKey{r.TeamID, r.QuestionID, r.ChannelID, r.MessageTS}, r.UserID}
 	s.ratings[k] = rating{r.Stars, r.Notes}
 	return nil
+}
+
+// UserRating returns userID's rating of question p.QuestionID in message
+// p.MessageTS of p.ChannelID, or handlers.ErrNotFound.
+func (s *Store) UserRating(ctx context.Context, p handlers.PostedQuestion, userID string) (handlers.Rating, error) {
+	if err := s.lock(ctx, "user rating"); err != nil {
+		return handlers.Rating{}, err
+	}
+	defer s.mu.Unlock()
+	r, ok := s.ratings[feedbackKey{messageKey{p.TeamID, p.QuestionID, p.ChannelID, p.MessageTS}, userID}]
+	if !ok {
+		return handlers.Rating{}, fmt.Errorf("user rating: %w", handlers.ErrNotFound)
+	}
+	return handlers.Rating{
+		TeamID: p.TeamID, UserID: userID, QuestionID: p.QuestionID,
+		ChannelID: p.ChannelID, MessageTS: p.MessageTS, Stars: r.stars, Notes: r.notes,
+	}, nil
 }
 
 // Feedback aggregates the team's votes and ratings per question, over all

@@ -35,6 +35,8 @@ type Store struct {
 	// even when it updates, so ids match between the stores.
 	scheduleSeq int64
 	dailyPosts  map[dailyKey]*dailyPost
+
+	private practiceData
 }
 
 var _ handlers.Store = (*Store)(nil)

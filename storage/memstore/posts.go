@@ -76,3 +76,36 @@ func (s *Store) DailyHistory(ctx context.Context, teamID, channelID string) ([]s
 	}
 	return ids, nil
 }
+
+// WasPosted reports whether p.QuestionID was posted in message p.MessageTS
+// of p.ChannelID: in the channel's post history, as a kit's reply, or as a
+// daily post whose claim carries its ts.
+func (s *Store) WasPosted(ctx context.Context, p handlers.PostedQuestion) (bool, error) {
+	if err := s.lock(ctx, "was posted"); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	if p.TeamID == "" || p.ChannelID == "" || p.MessageTS == "" || p.QuestionID == "" {
+		return false, nil
+	}
+	if _, ok := s.posts[postKey{p.TeamID, p.ChannelID, p.QuestionID, p.MessageTS}]; ok {
+		return true, nil
+	}
+	for _, kt := range s.kits {
+		if kt.k.TeamID != p.TeamID || kt.k.ChannelID != p.ChannelID {
+			continue
+		}
+		for _, it := range kt.k.Items {
+			if it.ReplyTS == p.MessageTS && it.QuestionID == p.QuestionID {
+				return true, nil
+			}
+		}
+	}
+	for _, row := range s.dailyPosts {
+		sc, ok := s.schedules[row.p.ScheduleID]
+		if ok && sc.TeamID == p.TeamID && sc.ChannelID == p.ChannelID && row.p.MessageTS == p.MessageTS && row.p.QuestionID == p.QuestionID {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -37,7 +37,7 @@ func (s *Store) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (h
 }
 
 func (s *Store) addTeamQuestionLocked(q handlers.TeamQuestion) handlers.TeamQuestion {
-	q.ID = rules.TeamQuestionID(int64(len(s.questions) + 1))
+	q.ID = handlers.TeamQuestionID(int64(len(s.questions) + 1))
 	q.CreatedAt = stored(time.Time{})
 	q.Guidance, q.FollowUps = slices.Clone(q.Guidance), slices.Clone(q.FollowUps)
 	s.questions = append(s.questions, teamQuestion{q: q})
@@ -60,7 +60,7 @@ func (s *Store) liveTeamQuestion(q handlers.TeamQuestion) int {
 // handlers.ErrNotFound when the team has no such question: the id is another
 // team's, unknown, already removed or not a "team-<n>" id at all.
 func (s *Store) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
-	n, ok := rules.ParseTeamQuestionID(id)
+	n, ok := handlers.ParseTeamQuestionID(id)
 	if !ok {
 		return fmt.Errorf("remove team question %q: %w", id, handlers.ErrNotFound)
 	}
@@ -186,11 +186,11 @@ func (s *Store) ImportTeamBank(ctx context.Context, teamID string, in handlers.T
 		return plan.Result, nil
 	}
 	for _, q := range plan.Remove {
-		n, _ := rules.ParseTeamQuestionID(q.ID)
+		n, _ := handlers.ParseTeamQuestionID(q.ID)
 		s.questions[n-1].removed = true
 	}
 	for _, q := range plan.Update {
-		n, _ := rules.ParseTeamQuestionID(q.ID)
+		n, _ := handlers.ParseTeamQuestionID(q.ID)
 		cur := &s.questions[n-1].q
 		cur.Role, cur.Category, cur.Text = q.Role, q.Category, q.Text
 		cur.Guidance, cur.FollowUps = slices.Clone(q.Guidance), slices.Clone(q.FollowUps)

@@ -1,7 +1,8 @@
 // Package rules holds the checks and formats that storage (Postgres) and
 // memstore (in process) must share so the two behave the same. The limits
-// mirror the CHECK constraints in storage/migrations; checking them here
-// first gives the caller an error that names the field and the limit
+// themselves are the product's (handlers.MaxNotes, questions.MaxText, …);
+// the CHECK constraints in storage/migrations mirror them. Checking them
+// here first gives the caller an error that names the field and the limit
 // instead of a constraint name, and keeps the in-process store from
 // accepting what Postgres would refuse (NUL bytes, invalid UTF-8).
 package rules
@@ -9,47 +10,13 @@ package rules
 import (
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/handlers"
+	"github.com/interviewbot/interviewbot/questions"
 )
-
-// Limits from the product contract, counted in characters (Unicode code
-// points), as Postgres' char_length counts them.
-const (
-	MaxNotes        = 3000 // rating notes (the feedback modal's max)
-	MaxQuestionText = 500  // a team question's text, and each guidance item
-	// An imported question's guidance, as the built-in bank has it.
-	MaxGuidanceItems = 8
-	MaxFollowUps     = 5
-)
-
-// teamQuestionPrefix starts every team question id; the number after it is
-// the row's bigserial id, so ids are never reused.
-const teamQuestionPrefix = "team-"
-
-// TeamQuestionID formats the id users see for team question n.
-func TeamQuestionID(n int64) string {
-	return teamQuestionPrefix + strconv.FormatInt(n, 10)
-}
-
-// ParseTeamQuestionID returns the n of a canonical "team-<n>" id. Anything
-// else (other spellings, leading zeros, signs, overflow) is not an id either
-// store ever issued, so callers report it as not found.
-func ParseTeamQuestionID(id string) (int64, bool) {
-	digits, ok := strings.CutPrefix(id, teamQuestionPrefix)
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != digits {
-		return 0, false
-	}
-	return n, true
-}
 
 // field is a named string value to check.
 type field struct {
@@ -85,7 +52,7 @@ func CheckRating(r handlers.Rating) error {
 	); err != nil {
 		return err
 	}
-	return text("notes", r.Notes, 0, MaxNotes)
+	return text("notes", r.Notes, 0, handlers.MaxNotes)
 }
 
 // CheckTeamQuestion reports why q cannot be stored, or nil. The text is
@@ -101,14 +68,14 @@ func CheckTeamQuestion(q handlers.TeamQuestion) error {
 	if err := storable(field{"created by", q.CreatedBy}); err != nil {
 		return err
 	}
-	if err := text("question text", q.Text, 1, MaxQuestionText); err != nil {
+	if err := text("question text", q.Text, 1, questions.MaxText); err != nil {
 		return err
 	}
-	if len(q.Guidance) > MaxGuidanceItems || len(q.FollowUps) > MaxFollowUps {
-		return fmt.Errorf("guidance: at most %d items and %d follow-ups", MaxGuidanceItems, MaxFollowUps)
+	if len(q.Guidance) > questions.MaxGuidance || len(q.FollowUps) > questions.MaxFollowUps {
+		return fmt.Errorf("guidance: at most %d items and %d follow-ups", questions.MaxGuidance, questions.MaxFollowUps)
 	}
 	for _, item := range append(append([]string(nil), q.Guidance...), q.FollowUps...) {
-		if err := text("guidance item", item, 1, MaxQuestionText); err != nil {
+		if err := text("guidance item", item, 1, questions.MaxText); err != nil {
 			return err
 		}
 	}
@@ -187,6 +154,9 @@ func CheckKit(k handlers.Kit, owner string) error {
 	}
 	if len(k.Items) == 0 {
 		return fmt.Errorf("kit items: empty")
+	}
+	if len(k.Items) > handlers.MaxKitQuestions {
+		return fmt.Errorf("kit items: %d, over the limit of %d", len(k.Items), handlers.MaxKitQuestions)
 	}
 	seen := make(map[int]bool, len(k.Items))
 	for _, it := range k.Items {

@@ -32,7 +32,7 @@ func CheckTeamRole(r questions.TeamRole) error {
 		}
 	}
 	for _, s := range r.Skills {
-		if err := text("role skill", s, 1, MaxQuestionText); err != nil {
+		if err := text("role skill", s, 1, questions.MaxText); err != nil {
 			return err
 		}
 	}
