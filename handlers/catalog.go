@@ -273,13 +273,6 @@ func (v teamView) counter() func(*questions.Role, *questions.Category) int {
 	}
 }
 
-// categoryTitle names a question's category for display, as the built-in
-// bank has it; categoryTitleIn also knows the team's categories.
-func (c catalog) categoryTitle(q questions.Question) string {
-	r, _ := c.bank.Role(q.Role)
-	return categoryTitleIn(r, q)
-}
-
 // categoryTitleIn names a question's category as r, from the team's view,
 // has it: team categories have titles only there.
 func categoryTitleIn(r *questions.Role, q questions.Question) string {

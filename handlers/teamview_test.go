@@ -156,6 +156,25 @@ func TestTeamRolesEverywhere(t *testing.T) {
 	if s := msgText(t, &daily); !strings.Contains(s, "Daily question* · Data Engineer — Pipelines") {
 		t.Errorf("daily post:\n%s", s)
 	}
+	// Private practice, in the user's DM, remembers the team role.
+	f.slash("U1", "practice me de pipelines")
+	f.slash("U1", "practice me")
+	f.slack.mu.Lock()
+	var dms []handlers.Message
+	for _, p := range f.slack.posts {
+		if p.Channel == "U1" {
+			dms = append(dms, p)
+		}
+	}
+	f.slack.mu.Unlock()
+	if len(dms) != 2 {
+		t.Fatalf("%d practice DMs, want 2", len(dms))
+	}
+	for _, dm := range dms {
+		if s := msgText(t, &dm); !strings.Contains(s, "Data Engineer") || !strings.Contains(s, "Pipelines") {
+			t.Errorf("practice DM does not name the team role and category:\n%s", s)
+		}
+	}
 	// Another team has none of it.
 	r, _ = f.c.Slash(ctx, handlers.Slash{TeamID: "T2", ChannelID: "C1", UserID: "U1", Text: "data-engineer"})
 	if r.Command != "invalid" {
