@@ -136,7 +136,7 @@ func BenchmarkAckJSON(b *testing.B) {
 	}
 }
 
-// benchStore answers TeamQuestions from memory, as a store with no team
+// benchStore answers TeamBank from memory, as a store with no team
 // questions would. Every other method is the nil embedded interface and
 // panics: read-only commands must not call them. (storage/memstore can't
 // be used here; it imports this package.)
@@ -145,8 +145,8 @@ type benchStore struct {
 	team []TeamQuestion
 }
 
-func (s benchStore) TeamQuestions(context.Context, string) ([]TeamQuestion, error) {
-	return s.team, nil
+func (s benchStore) TeamBank(context.Context, string) (TeamBank, error) {
+	return TeamBank{Questions: s.team}, nil
 }
 
 // benchSlack is a Slack that read-only commands never call.

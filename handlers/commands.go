@@ -23,6 +23,7 @@ import (
 // reply, so each error is handled once.
 type Commands struct {
 	bank     *questions.Bank
+	catalog  catalog
 	log      *slog.Logger
 	now      func() time.Time
 	owner    string
@@ -83,10 +84,11 @@ func New(cfg Config) *Commands {
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
 	}
-	cat := catalog{bank: cfg.Bank, team: cfg.Store}
+	cat := newCatalog(cfg.Bank, cfg.Store, cfg.Log)
 	private := &privatePractice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log}
 	return &Commands{
 		bank:     cfg.Bank,
+		catalog:  cat,
 		log:      cfg.Log,
 		now:      cfg.Now,
 		owner:    cfg.Owner,
@@ -108,7 +110,11 @@ func New(cfg Config) *Commands {
 // Slash answers one /interview command. The reply names the subcommand
 // (Reply.Command) whatever happened, for metrics.
 func (c *Commands) Slash(ctx context.Context, s Slash) (Reply, error) {
-	cmd := Parse(c.bank, s.Text)
+	// The team's roles and categories are names like the built-in ones. A
+	// store failure leaves the built-in bank; the capabilities that need
+	// the store report it.
+	bank, _ := c.catalog.bankFor(ctx, s.TeamID)
+	cmd := Parse(bank, s.Text)
 	r, err := c.slash(ctx, s, cmd)
 	r.Command = cmd.Kind.String()
 	return r, err
@@ -136,6 +142,10 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return c.teamBank.add(ctx, s, cmd)
 	case KindRemove:
 		return c.teamBank.remove(ctx, s, cmd.ID)
+	case KindHide:
+		return c.teamBank.hide(ctx, s, cmd.ID)
+	case KindUnhide:
+		return c.teamBank.unhide(ctx, s, cmd.ID)
 	case KindKit:
 		return c.kits.post(ctx, s, kitSpecOf(cmd))
 	case KindKitList:

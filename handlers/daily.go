@@ -163,7 +163,7 @@ func scheduleID(id int64) string { return "d" + strconv.FormatInt(id, 10) }
 // what names a schedule's questions for people.
 func (d *daily) what(sc Schedule) string {
 	what := sc.Role
-	if r, ok := d.bank.Role(sc.Role); ok {
+	if r, ok := d.roleNow(sc.TeamID, sc.Role); ok {
 		what = r.Title
 		if cat, ok := r.Category(sc.Category); ok {
 			what += " — " + cat.Title
@@ -687,7 +687,10 @@ func (d *daily) postNow(ctx context.Context, s Slash, cmd Command) (Reply, error
 // nextDailyQuestion picks the schedule's next question from its pool, team
 // questions included, given the channel's daily history.
 func (d *daily) nextDailyQuestion(ctx context.Context, sc Schedule, history []string, seed string) (questions.Question, error) {
-	r, ok := d.bank.Role(sc.Role)
+	r, ok, err := d.role(ctx, sc.TeamID, sc.Role)
+	if err != nil {
+		return questions.Question{}, fmt.Errorf("daily pool: %w", err)
+	}
 	if !ok {
 		return questions.Question{}, fmt.Errorf("schedule %d: role %q is not in the bank", sc.ID, sc.Role)
 	}
@@ -708,12 +711,19 @@ func (d *daily) nextDailyQuestion(ctx context.Context, sc Schedule, history []st
 			d.log.WarnContext(ctx, "daily: no question of the schedule's difficulty; using the whole pool", "schedule_id", sc.ID, "difficulty", sc.Difficulty)
 		}
 	}
+	if len(pool) == 0 {
+		// A team category whose questions were all removed.
+		return questions.Question{}, fmt.Errorf("schedule %d: no questions in %s %s", sc.ID, sc.Role, sc.Category)
+	}
 	return nextInRotation(pool, history, fmt.Sprintf("%d/%s", sc.ID, seed)), nil
 }
 
 func (d *daily) renderDaily(sc Schedule, q questions.Question) Message {
-	r, _ := d.bank.Role(sc.Role)
-	m := renderQuestionPost("Daily question", r, q, d.categoryTitle(q), true)
+	r, ok := d.roleNow(sc.TeamID, sc.Role)
+	if !ok {
+		r = &questions.Role{Slug: sc.Role, Title: sc.Role}
+	}
+	m := renderQuestionPost("Daily question", r, q, categoryTitleIn(r, q), true)
 	m.Channel = sc.ChannelID
 	m.Blocks = append(m.Blocks, contextBlock("Reply in the thread with how you would answer. 📖 Guidance shows what a strong answer covers, only to you."))
 	return m

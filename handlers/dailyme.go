@@ -228,9 +228,11 @@ func (d *personalDaily) run(ctx context.Context, ps PersonalSchedule, now time.T
 // question renders the user's next question for ps, or returns a nil
 // message when there is none left for today.
 func (d *personalDaily) question(ctx context.Context, ps PersonalSchedule, now time.Time, date string) (*Message, pick, error) {
-	r, ok := d.bank.Role(ps.Role)
+	r, ok, err := d.role(ctx, ps.TeamID, ps.Role)
 	if !ok {
-		return nil, pick{}, nil
+		// A role gone from the bank (or, while the store is down, a
+		// team's role) has nothing to send.
+		return nil, pick{}, err
 	}
 	var cat *questions.Category
 	if ps.Category != "" {
@@ -254,7 +256,7 @@ func (d *personalDaily) question(ctx context.Context, ps PersonalSchedule, now t
 	if !ok {
 		return nil, pick{}, nil
 	}
-	m := renderPracticeQuestion("Your daily question", r, pk, d.categoryTitle(pk.question))
+	m := renderPracticeQuestion("Your daily question", r, pk, categoryTitleIn(r, pk.question))
 	m.Channel = ps.UserID
 	return &m, pk, nil
 }

@@ -160,13 +160,6 @@ type TeamQuestion struct {
 	CreatedAt time.Time
 }
 
-// ImportResult says what importing a team bank changed.
-type ImportResult struct {
-	Added     int
-	Updated   int // guidance, follow-ups or spelling changed
-	Unchanged int
-}
-
 // Post records that a question was posted to a channel, for rotation.
 type Post struct {
 	TeamID     string

@@ -538,7 +538,10 @@ func retrySave(ctx context.Context, budget time.Duration, save func(context.Cont
 // Slack returns it, so that a retry never posts a message twice. leaseEnd
 // is when this process's lease on the kit ends.
 func (ks *kits) postKit(ctx context.Context, k Kit, leaseEnd time.Time) (Kit, error) {
-	r, ok := ks.bank.Role(k.Role)
+	r, ok, err := ks.role(ctx, k.TeamID, k.Role)
+	if !ok && err != nil {
+		return k, fmt.Errorf("kit %s: %w", k.ID, err)
+	}
 	if !ok {
 		return k, fmt.Errorf("kit %s: role %q is not in the bank", k.ID, k.Role)
 	}
@@ -565,7 +568,7 @@ func (ks *kits) postKit(ctx context.Context, k Kit, leaseEnd time.Time) (Kit, er
 		} else if err != nil {
 			return k, err
 		}
-		m := renderKitReply(r, q, ks.categoryTitle(q), it.Position, len(k.Items), k.asker(it.Position))
+		m := renderKitReply(r, q, categoryTitleIn(r, q), it.Position, len(k.Items), k.asker(it.Position))
 		m.Channel, m.ThreadTS = k.ChannelID, k.ParentTS
 		ts, err := ks.slack.PostMessage(ctx, m)
 		if err != nil {

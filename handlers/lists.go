@@ -38,8 +38,8 @@ type lists struct {
 const teamNote = "⚠️ Team questions can't be shown right now; these are the built-in ones."
 
 func (l *lists) roles(ctx context.Context, s Slash) (Reply, error) {
-	count, err := l.counter(ctx, s.TeamID)
-	m := renderRoles(l.bank, count)
+	v, err := l.view(ctx, s.TeamID)
+	m := renderRoles(v.bank, v.counter())
 	return withNote(m, err), err
 }
 
@@ -64,7 +64,7 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 	if err != nil {
 		note = teamNote
 	}
-	if note == "" && len(p.questions) == len(cat.Questions) {
+	if note == "" && len(p.questions) == len(p.category.Questions) && l.builtinCategory(p) {
 		page = clampPage(page, len(listPages(p.questions)))
 		key := r.Slug + "/" + cat.Slug + "/" + strconv.Itoa(page)
 		m, ok := l.rendered.Load(key)
@@ -75,7 +75,46 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 		cp.Blocks = slices.Clip(cp.Blocks) // an append must not write into the shared array
 		return reply(&cp), nil
 	}
+	if note == "" {
+		note = l.hiddenNote(ctx, teamID, p)
+	}
 	return reply(renderList(p, page, "", note)), err
+}
+
+// builtinCategory reports whether p's category is the built-in bank's own,
+// not a team's copy with questions hidden or a team's category: only those
+// lists are the same for every team.
+func (l *lists) builtinCategory(p pool) bool {
+	r, ok := l.bank.Role(p.role.Slug)
+	if !ok {
+		return false
+	}
+	c, ok := r.Category(p.category.Slug)
+	return ok && c == p.category
+}
+
+// hiddenNote says which built-in questions of the category the workspace
+// hid, and how to bring them back: `unhide` needs the id.
+func (l *lists) hiddenNote(ctx context.Context, teamID string, p pool) string {
+	v, err := l.view(ctx, teamID)
+	if err != nil {
+		return ""
+	}
+	var ids []string
+	for _, id := range v.hidden {
+		if q, ok := l.bank.Question(questions.ID(id)); ok && q.Role == p.role.Slug && q.Category == p.category.Slug {
+			ids = append(ids, "`"+id+"`")
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	const most = 10
+	shown := strings.Join(ids[:min(len(ids), most)], ", ")
+	if len(ids) > most {
+		shown += fmt.Sprintf(" and %d more", len(ids)-most)
+	}
+	return fmt.Sprintf("Hidden in this workspace: %s · `/interview unhide <id>` brings one back", shown)
 }
 
 // A list's place travels in its buttons. The value of share_list and
@@ -106,13 +145,14 @@ func isPageButton(actionID string) bool {
 	return strings.Count(actionID, ":") == 2
 }
 
-// parseListValue reads a list button's value, "role/category[/page]".
-func (l *lists) parseListValue(v string) (*questions.Role, *questions.Category, int, bool) {
+// parseListValue reads a list button's value, "role/category[/page]",
+// against the bank as the team sees it.
+func (l *lists) parseListValue(bank *questions.Bank, v string) (*questions.Role, *questions.Category, int, bool) {
 	parts := strings.Split(v, "/")
 	if len(parts) < 2 || len(parts) > 3 {
 		return nil, nil, 0, false
 	}
-	r, ok := l.bank.Role(parts[0])
+	r, ok := bank.Role(parts[0])
 	if !ok {
 		return nil, nil, 0, false
 	}
@@ -138,7 +178,8 @@ func staleButton() Reply {
 }
 
 func (l *lists) showCategory(ctx context.Context, a Action) (Reply, error) {
-	r, cat, page, ok := l.parseListValue(a.Value)
+	bank, _ := l.bankFor(ctx, a.TeamID)
+	r, cat, page, ok := l.parseListValue(bank, a.Value)
 	if !ok {
 		return staleButton(), nil
 	}
@@ -177,7 +218,8 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 // without a response_url is refused rather than posted to the channel it
 // names.
 func (l *lists) shareList(ctx context.Context, a Action) (Reply, error) {
-	r, cat, page, ok := l.parseListValue(a.Value)
+	bank, _ := l.bankFor(ctx, a.TeamID)
+	r, cat, page, ok := l.parseListValue(bank, a.Value)
 	if !ok {
 		return staleButton(), nil
 	}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func TestTeamQuestionCache(t *testing.T) {
 	}
 	eventually(b, 1)
 	eventually(a, 1)
-	if _, err := a.ImportTeamQuestions(ctx, "T1", []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}); err != nil {
+	if _, err := a.ImportTeamBank(ctx, "T1", handlers.TeamImport{Questions: []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(b, 2)
@@ -84,5 +85,72 @@ func TestTeamQuestionCache(t *testing.T) {
 	qs[0].Text = "mutated"
 	if again, _ := a.TeamQuestions(ctx, "T1"); again[0].Text == "mutated" {
 		t.Error("the cache handed out its own slice")
+	}
+}
+
+// TestTeamQuestionCacheOwnWrites: a replica sees its own change at once,
+// not when its NOTIFY comes back through the listening connection: a list
+// right after an add, an import or a remove on the same replica shows it.
+func TestTeamQuestionCacheOwnWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storagetest.NewDSN(t), storagetest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.CacheTeamQuestions(ctx)
+	fill := func() {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			if _, err := db.TeamQuestions(ctx, "T1"); err != nil {
+				t.Fatal(err)
+			}
+			if storage.Cached(db, "T1") {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("team questions are never served from the cache")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	has := func(id string) bool {
+		qs, err := db.TeamQuestions(ctx, "T1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			if q.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	const rounds = 40
+	missed := 0
+	for i := range rounds {
+		fill()
+		q, err := db.AddTeamQuestion(ctx, handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: fmt.Sprintf("Question %d?", i), CreatedBy: "U1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !has(q.ID) {
+			missed++
+		}
+		fill()
+		if err := db.RemoveTeamQuestion(ctx, "T1", q.ID); err != nil {
+			t.Fatal(err)
+		}
+		if has(q.ID) {
+			missed++
+		}
+	}
+	if missed > 0 {
+		t.Errorf("%d of %d reads right after this replica's own write missed it", missed, 2*rounds)
 	}
 }

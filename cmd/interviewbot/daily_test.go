@@ -306,9 +306,9 @@ func (c *countingStore) DailyHistory(ctx context.Context, teamID, channelID stri
 	return c.Store.DailyHistory(ctx, teamID, channelID)
 }
 
-func (c *countingStore) TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error) {
+func (c *countingStore) TeamBank(ctx context.Context, teamID string) (handlers.TeamBank, error) {
 	c.calls.Add(1)
-	return c.Store.TeamQuestions(ctx, teamID)
+	return c.Store.TeamBank(ctx, teamID)
 }
 
 func (c *countingStore) MarkDailyPosted(ctx context.Context, id int64, date, owner string, p handlers.Post, next handlers.DailyAdvance) error {

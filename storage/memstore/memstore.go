@@ -25,6 +25,7 @@ type Store struct {
 	votes     map[messageKey]map[string]int // user id → +1 or -1
 	ratings   map[feedbackKey]rating
 	questions []teamQuestion // in id order; index i holds "team-<i+1>"
+	team      teamBanks      // team roles, categories and hidden questions
 	posts     map[postKey]handlers.Post
 
 	kits   map[string]*kit // by id

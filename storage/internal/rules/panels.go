@@ -8,9 +8,9 @@ import (
 
 // Panel limits, as the contract and the schema have them.
 const (
-	MaxCandidate = handlers.MaxCandidateLabel // a candidate label
-	MaxNote      = handlers.MaxScoreNote      // a scorecard's note on one question
-	MaxSummary   = handlers.MaxSummary        // a scorecard's summary
+	MaxCandidate        = handlers.MaxCandidateLabel // a candidate label
+	MaxNote             = handlers.MaxScoreNote      // a scorecard's note on one question
+	MaxScorecardSummary = handlers.MaxSummary        // a scorecard's summary
 )
 
 // checkPanel reports why k's panel fields cannot be stored, or nil.
@@ -43,7 +43,7 @@ func CheckScorecard(sc handlers.Scorecard) error {
 	if !handlers.ValidOverall(sc.Overall) {
 		return fmt.Errorf("overall: %q, must be strong_no, no, yes or strong_yes", sc.Overall)
 	}
-	if err := text("summary", sc.Summary, 0, MaxSummary); err != nil {
+	if err := text("summary", sc.Summary, 0, MaxScorecardSummary); err != nil {
 		return err
 	}
 	seen := make(map[string]bool, len(sc.Answers))
