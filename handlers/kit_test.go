@@ -264,3 +264,39 @@ func TestKitStoreDown(t *testing.T) {
 		t.Error("RecoverLeases without a database: no error")
 	}
 }
+
+// TestKitOneIncidentStory: a candidate answers every "… in production …"
+// variant of the behavioral list with the same incident, so no kit may ask
+// for it twice. Many kits of `behavioral 4` in one channel, each steered
+// by the channel's history to other questions, never hold two of them.
+func TestKitOneIncidentStory(t *testing.T) {
+	t.Parallel()
+	incident := map[string]bool{}
+	for _, n := range []int{1, 4, 5, 7, 9, 10, 11, 13, 14, 15, 16, 17} {
+		incident[fmt.Sprintf("sbe-b%02d", n)] = true
+	}
+	e := newEnv(t)
+	const kits = 30
+	seen := map[string]bool{}
+	for i := range kits {
+		before := len(e.slack.posts)
+		if r := e.mustSlash("U1", "kit senior-backend behavioral 4"); r.Message != nil {
+			t.Fatalf("kit %d: reply %q, want the kit posted", i, textOf(r.Message))
+		}
+		var asked []string
+		for _, m := range e.slack.posts[before+1:] {
+			if q := questionOf(t, m); incident[q] {
+				asked = append(asked, q)
+				seen[q] = true
+			}
+		}
+		if len(asked) > 1 {
+			t.Errorf("kit %d asks for one incident story %d times: %v", i, len(asked), asked)
+		}
+	}
+	// The history moves kits through the variants; a test that only ever
+	// met one of them would prove little.
+	if len(seen) < 4 {
+		t.Errorf("%d kits met only %d incident variants: %v", kits, len(seen), seen)
+	}
+}
