@@ -188,33 +188,6 @@ func replyText(r handlers.Reply) string {
 	return all(*r.Message)
 }
 
-// testClock is time the test moves.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func builtinBank(t testing.TB) *questions.Bank {
-	t.Helper()
-	b, err := questions.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // panelBot is handlers.Commands over a fresh Postgres database.
 type panelBot struct {
 	*handlers.Commands
@@ -222,12 +195,12 @@ type panelBot struct {
 	bank  *questions.Bank
 	store handlers.Store
 	slack *recSlack
-	clock *testClock
+	clock *clock
 }
 
 func newPanelBot(t *testing.T, store handlers.Store, now time.Time) *panelBot {
 	t.Helper()
-	b := &panelBot{t: t, bank: builtinBank(t), store: store, slack: newRecSlack(t), clock: &testClock{now: now}}
+	b := &panelBot{t: t, bank: bank(t), store: store, slack: newRecSlack(t), clock: &clock{now: now}}
 	b.Commands = handlers.New(handlers.Config{Bank: b.bank, Store: store, Slack: b.slack, Admins: []string{admin}, Now: b.clock.Now})
 	return b
 }
