@@ -17,11 +17,11 @@ import (
 // of its own, and that never changes.
 type noTeamQuestions struct{ handlers.Store }
 
-func (noTeamQuestions) TeamQuestions(context.Context, string) ([]handlers.TeamQuestion, error) {
-	return nil, nil
+func (noTeamQuestions) TeamBank(context.Context, string) (handlers.TeamBank, error) {
+	return handlers.TeamBank{}, nil
 }
 
-func (noTeamQuestions) TeamQuestionsVersion(string) (uint64, bool) { return 1, true }
+func (noTeamQuestions) TeamBankVersion(string) (uint64, bool) { return 1, true }
 
 // TestAckPayloadEncodedOnce: the transport sends an unchanging answer's
 // bytes as the handlers encoded them once. Checking and encoding it again

@@ -25,7 +25,7 @@ type HomeHandler interface {
 // serveEvent acks an Events API envelope at once (Slack redelivers it
 // otherwise, and waits for nothing in return), then hands app_home_opened
 // on the Home tab to the handler.
-func (s *Slack) serveEvent(ctx context.Context, log *slog.Logger, id string, ev slackevents.EventsAPIEvent, received time.Time) {
+func (s *Slack) serveEvent(ctx, work context.Context, log *slog.Logger, id string, ev slackevents.EventsAPIEvent, received time.Time) {
 	s.ackNow(ctx, log, id, string(socketmode.EventTypeEventsAPI), received)
 	home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent)
 	if !ok || home.Tab == "messages" || home.User == "" {
@@ -35,8 +35,8 @@ func (s *Slack) serveEvent(ctx context.Context, log *slog.Logger, id string, ev 
 	if !ok {
 		return
 	}
-	opened := handlers.HomeOpened{TeamID: ev.TeamID, UserID: home.User}
-	r := <-s.run(ctx, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) {
+	opened := handlers.HomeOpened{TeamID: s.tenant(ev.TeamID), UserID: home.User}
+	r := <-s.run(work, s.cfg.ClickTimeout, func(ctx context.Context) (handlers.Reply, error) {
 		return handlers.Reply{}, h.HomeOpened(ctx, opened)
 	})
 	logResult(log.With("event", string(slackevents.AppHomeOpened)), r)

@@ -231,14 +231,31 @@ func (s *Sender) Permalink(ctx context.Context, channelID, ts string) (string, e
 	return link, err
 }
 
-// AuthTest checks the bot token and returns the workspace (team) id.
-func (s *Sender) AuthTest(ctx context.Context) (teamID string, err error) {
-	err = s.call(ctx, "auth.test", func() error {
+// ErrTokenRefused marks an auth.test that Slack answered by refusing the
+// bot token, as opposed to one that got no answer from Slack at all.
+var ErrTokenRefused = errors.New("the token was refused")
+
+// Workspace is what auth.test says the bot token belongs to.
+type Workspace struct {
+	TeamID string
+	// EnterpriseID is the Enterprise Grid organization, or "".
+	EnterpriseID string
+}
+
+// AuthTest checks the bot token and says whose it is. The error wraps
+// ErrTokenRefused when Slack answered and refused the token; otherwise the
+// Web API could not be reached or is not Slack's.
+func (s *Sender) AuthTest(ctx context.Context) (Workspace, error) {
+	var w Workspace
+	err := s.call(ctx, "auth.test", func() error {
 		r, err := s.api.AuthTestContext(ctx)
 		if err == nil {
-			teamID = r.TeamID
+			w = Workspace{TeamID: r.TeamID, EnterpriseID: r.EnterpriseID}
 		}
 		return err
 	})
-	return teamID, err
+	if _, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		err = fmt.Errorf("%w: %w", ErrTokenRefused, err)
+	}
+	return w, err
 }

@@ -67,7 +67,7 @@ func (s *Shell) Run(ctx context.Context, h Handler) error {
 			}
 			s.clearButtons()
 			r, err := h.Slash(ctx, handlers.Slash{TeamID: shellTeam, ChannelID: shellChannel, UserID: shellUser, Text: strings.TrimSpace(text), TriggerID: "shell"})
-			s.answer(r, err, "")
+			s.answer(r, err)
 		}
 		s.fillView(ctx, h)
 	}
@@ -109,12 +109,12 @@ func (s *Shell) press(ctx context.Context, h Handler, line string) {
 		TeamID: shellTeam, ChannelID: b.channel, UserID: shellUser, ActionID: b.actionID, Value: b.value,
 		MessageTS: b.messageTS, ThreadTS: b.threadTS, Ephemeral: b.ephemeral, TriggerID: "shell", ResponseURL: "shell",
 	})
-	s.answer(r, err, b.messageTS)
+	s.answer(r, err)
 }
 
 // answer prints a handler's reply and logs nothing: in the shell the user
 // is the operator, so an error is shown to them directly.
-func (s *Shell) answer(r handlers.Reply, err error, _ string) {
+func (s *Shell) answer(r handlers.Reply, err error) {
 	if m := r.Message; m != nil {
 		where := "only you"
 		if m.InChannel {
@@ -238,7 +238,7 @@ func (s *Shell) fillView(ctx context.Context, h Handler) {
 	for block, msg := range r.Errors {
 		fmt.Fprintf(s.out, "%s: %s\n", block, msg)
 	}
-	s.answer(r, err, "")
+	s.answer(r, err)
 }
 
 // choose lists a menu's options and reads the number of one.

@@ -8,14 +8,15 @@ import (
 	"github.com/interviewbot/interviewbot/questions"
 )
 
-// teamVersions tells when a team's questions changed, so that an answer
-// showing them is rendered and encoded again only then.
+// teamVersions tells when a team's bank (its questions, roles, categories
+// and hidden questions) changed, so that an answer showing it is rendered
+// and encoded again only then.
 type teamVersions interface {
-	// TeamQuestionsVersion returns a number that changes whenever the
-	// team's questions may have changed, through any replica, and whether
-	// it can be trusted now. It is read before the questions it versions,
-	// so that an answer cached under it is never older than it.
-	TeamQuestionsVersion(teamID string) (version uint64, ok bool)
+	// TeamBankVersion returns a number that changes whenever the team's
+	// bank may have changed, through any replica, and whether it can be
+	// trusted now. It is read before the bank it versions, so that an
+	// answer cached under it is never older than it.
+	TeamBankVersion(teamID string) (version uint64, ok bool)
 }
 
 // maxTeamAnswers bounds the answers kept for teams with questions of their
@@ -35,7 +36,7 @@ type answerKey struct {
 	page     int
 }
 
-// teamAnswerKey names an answer showing one team's own questions.
+// teamAnswerKey names an answer showing what one team changed in the bank.
 type teamAnswerKey struct {
 	team string
 	answerKey
@@ -49,9 +50,9 @@ type teamAnswer struct {
 // answers keeps answers that do not change between requests rendered,
 // checked against Block Kit's limits and encoded for the acknowledgement,
 // so that each is made once and sent as bytes afterwards: answers built
-// from the bank alone (which is fixed at start) for as long as the process
-// runs, answers showing a team's questions until the store's version of
-// them moves.
+// from the built-in bank alone (which is fixed at start) for as long as the
+// process runs, answers showing what a team changed in it until the
+// store's version of the team's bank moves.
 type answers struct {
 	// encode is EncodeAck; the tests count its calls.
 	encode func(Message) ([]byte, error)
@@ -84,7 +85,7 @@ func (a *answers) fromBank(key answerKey, render func() *Message) *Message {
 	return handOut(m)
 }
 
-// fromTeam returns the answer key names for a team whose questions it
+// fromTeam returns the answer key names for a team whose own bank it
 // shows, at version, rendering it when it has none at that version.
 func (a *answers) fromTeam(teamID string, version uint64, key answerKey, render func() *Message) *Message {
 	k := teamAnswerKey{team: teamID, answerKey: key}
@@ -126,8 +127,7 @@ func handOut(m *Message) *Message {
 	return &cp
 }
 
-// teamVersion is the store's version of a team's questions, read before
-// them.
+// teamVersion is the store's version of a team's bank, read before it.
 type teamVersion struct {
 	team    string
 	version uint64
@@ -135,12 +135,12 @@ type teamVersion struct {
 }
 
 func (l *lists) teamVersion(teamID string) teamVersion {
-	v, ok := l.versions.TeamQuestionsVersion(teamID)
+	v, ok := l.versions.TeamBankVersion(teamID)
 	return teamVersion{team: teamID, version: v, ok: ok}
 }
 
 // answer returns the answer key names: the one for every team when it
-// shows none of the team's own questions (own is false), the team's at
+// shows nothing the team changed in the bank (own is false), the team's at
 // tv when it does, or, when tv can't be trusted, a fresh one.
 func (l *lists) answer(tv teamVersion, own bool, key answerKey, render func() *Message) *Message {
 	switch {
@@ -153,30 +153,24 @@ func (l *lists) answer(tv teamVersion, own bool, key answerKey, render func() *M
 }
 
 // listPool is pool for a list, and whether the team has questions of its
-// own in it. Without any, the pool holds the bank's own slice, not a copy
-// (copying it was most of a cached list's cost): the list only reads it.
+// own in it. Without any, the pool holds the category's own slice, not a
+// copy (copying it was most of a cached list's cost): the list only reads
+// it.
 func (l *lists) listPool(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category) (pool, bool, error) {
-	team, err := l.teamQuestions(ctx, teamID)
+	v, err := l.view(ctx, teamID)
+	r, cat = v.resolve(r, cat)
 	p := pool{role: r, category: cat, questions: cat.Questions}
-	for _, tq := range team {
+	for _, tq := range v.questions {
 		if tq.Role == r.Slug && tq.Category == cat.Slug {
-			p.questions = withTeam(r, cat, team)
+			p.questions = withTeam(r, cat, v.questions)
 			return p, true, err
 		}
 	}
 	return p, false, err
 }
 
-// showsTeam says whether counts, a team's question counts, differ from the
-// bank's in any category of roles: whether an answer showing them shows
-// the team's own questions.
-func showsTeam(roles []*questions.Role, count func(*questions.Role, *questions.Category) int) bool {
-	for _, r := range roles {
-		for _, c := range r.Categories {
-			if count(r, c) != len(c.Questions) {
-				return true
-			}
-		}
-	}
-	return false
+// plain says whether the team sees the built-in bank as it is: no
+// questions, roles or categories of its own, nothing hidden.
+func (l *lists) plain(v teamView) bool {
+	return v.bank == l.bank && len(v.questions) == 0
 }

@@ -12,24 +12,26 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// versionedStore keeps team questions in memory with a version, as
+// versionedStore keeps teams' banks in memory with a version, as
 // storage.DB does while its cache listens (trusted) or not.
 type versionedStore struct {
 	Store // read-only commands call nothing else
 
 	mu      sync.Mutex
-	team    map[string][]TeamQuestion
+	team    map[string]TeamBank
 	version uint64
 	trusted bool
 }
 
-func (s *versionedStore) TeamQuestions(_ context.Context, teamID string) ([]TeamQuestion, error) {
+func (s *versionedStore) TeamBank(_ context.Context, teamID string) (TeamBank, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]TeamQuestion(nil), s.team[teamID]...), nil
+	tb := s.team[teamID]
+	tb.Questions = append([]TeamQuestion(nil), tb.Questions...)
+	return tb, nil
 }
 
-func (s *versionedStore) TeamQuestionsVersion(string) (uint64, bool) {
+func (s *versionedStore) TeamBankVersion(string) (uint64, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.version, s.trusted
@@ -38,11 +40,20 @@ func (s *versionedStore) TeamQuestionsVersion(string) (uint64, bool) {
 // set replaces a team's questions, moving the version.
 func (s *versionedStore) set(teamID string, qs ...TeamQuestion) {
 	s.mu.Lock()
+	tb := s.team[teamID]
+	s.mu.Unlock()
+	tb.Questions = qs
+	s.setBank(teamID, tb)
+}
+
+// setBank replaces a team's bank, moving the version.
+func (s *versionedStore) setBank(teamID string, tb TeamBank) {
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.team == nil {
-		s.team = map[string][]TeamQuestion{}
+		s.team = map[string]TeamBank{}
 	}
-	s.team[teamID] = qs
+	s.team[teamID] = tb
 	s.version++
 }
 
@@ -202,6 +213,22 @@ func TestAnswersFollowTeamQuestions(t *testing.T) {
 	store.set("T1")
 	if got := ackOf(t, c, "T1", list); !bytes.Equal(got, before) {
 		t.Errorf("after the removal the list is not the bank's:\n%s", got)
+	}
+
+	// Hiding a built-in question changes the team's list, and its roles
+	// and role card counts, until it is brought back.
+	store.setBank("T3", TeamBank{Hidden: []string{"sbe-t01"}})
+	for _, text := range []string{list, "senior-backend", "roles"} {
+		if bytes.Equal(ackOf(t, c, "T3", text), ackOf(t, c, "T2", text)) {
+			t.Errorf("%q: a team that hid a question gets the bank's answer", text)
+		}
+	}
+	if got := ackOf(t, c, "T3", list); bytes.Contains(got, []byte(`"value":"sbe-t01"`)) || !bytes.Contains(got, []byte("Hidden in this workspace")) {
+		t.Errorf("the list still shows the hidden question, or does not say it is hidden:\n%s", got)
+	}
+	store.setBank("T3", TeamBank{})
+	if got := ackOf(t, c, "T3", list); !bytes.Equal(got, before) {
+		t.Errorf("after unhiding the list is not the bank's:\n%s", got)
 	}
 
 	// A version that can't be trusted (the store's cache is not listening)

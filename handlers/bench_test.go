@@ -63,6 +63,7 @@ func BenchmarkParse(b *testing.B) {
 		{"long words", strings.Repeat("senior ", MaxCommandText/7), KindInvalid},
 		{"long panel", "kit sbe with " + strings.Repeat("<@U1> ", (MaxCommandText-13)/6), KindKit},
 		{"long add", "add sbe technical " + strings.Repeat("why ", (MaxCommandText-18)/4), KindAdd},
+		{"long kit", "kit sbe " + strings.Repeat("technical ", (MaxCommandText-8)/10), KindInvalid},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			// Check once that the benchmark measures the path it names.
@@ -135,7 +136,7 @@ func BenchmarkAckJSON(b *testing.B) {
 	}
 }
 
-// benchStore answers TeamQuestions from memory, as a store with no team
+// benchStore answers TeamBank from memory, as a store with no team
 // questions would. Every other method is the nil embedded interface and
 // panics: read-only commands must not call them. (storage/memstore can't
 // be used here; it imports this package.)
@@ -144,12 +145,12 @@ type benchStore struct {
 	team []TeamQuestion
 }
 
-func (s benchStore) TeamQuestions(context.Context, string) ([]TeamQuestion, error) {
-	return s.team, nil
+func (s benchStore) TeamBank(context.Context, string) (TeamBank, error) {
+	return TeamBank{Questions: s.team}, nil
 }
 
-// TeamQuestionsVersion: the team's questions never change.
-func (benchStore) TeamQuestionsVersion(string) (uint64, bool) { return 1, true }
+// TeamBankVersion: the team's questions never change.
+func (benchStore) TeamBankVersion(string) (uint64, bool) { return 1, true }
 
 // benchSlack is a Slack that read-only commands never call.
 type benchSlack struct{}

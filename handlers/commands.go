@@ -23,6 +23,7 @@ import (
 // reply, so each error is handled once.
 type Commands struct {
 	bank     *questions.Bank
+	catalog  catalog
 	log      *slog.Logger
 	now      func() time.Time
 	owner    string
@@ -31,6 +32,8 @@ type Commands struct {
 	lists    *lists
 	practice *practice
 	kits     *kits
+	panels   *panels
+	panel    *panelWork
 	daily    *daily
 	feedback *feedback
 	teamBank *teamBank
@@ -61,6 +64,10 @@ type Config struct {
 	// Owner names this process in the leases that let one replica post a
 	// kit or a daily question; each replica needs its own.
 	Owner string
+	// Retention is how long scorecards, notes and candidate labels are
+	// kept after a kit is closed (or made, if never closed); 0 means
+	// DefaultRetention.
+	Retention time.Duration
 }
 
 // New returns Commands over cfg; Now defaults to time.Now, Log to a logger
@@ -75,11 +82,15 @@ func New(cfg Config) *Commands {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	cat := catalog{bank: cfg.Bank, team: cfg.Store}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
+	cat := newCatalog(cfg.Bank, cfg.Store, cfg.Log)
 	answers := newAnswers()
 	private := &privatePractice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log}
 	return &Commands{
 		bank:     cfg.Bank,
+		catalog:  cat,
 		log:      cfg.Log,
 		now:      cfg.Now,
 		owner:    cfg.Owner,
@@ -88,7 +99,9 @@ func New(cfg Config) *Commands {
 		lists:    &lists{catalog: cat, slack: cfg.Slack, answers: answers, versions: cfg.Store},
 		practice: &practice{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now},
 		kits:     &kits{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
-		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
+		panels:   &panels{catalog: cat, store: cfg.Store, slack: cfg.Slack, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now, log: cfg.Log},
+		panel:    &panelWork{catalog: cat, store: cfg.Store, slack: cfg.Slack, log: cfg.Log, owner: cfg.Owner, retention: cfg.Retention},
+		daily:    &daily{catalog: cat, store: cfg.Store, slack: cfg.Slack, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now, log: cfg.Log, owner: cfg.Owner},
 		feedback: &feedback{catalog: cat, store: cfg.Store, slack: cfg.Slack},
 		teamBank: &teamBank{catalog: cat, store: cfg.Store, admins: newAdmins(cfg.Admins, cfg.Slack), now: cfg.Now},
 		private:  private,
@@ -100,7 +113,11 @@ func New(cfg Config) *Commands {
 // Slash answers one /interview command. The reply names the subcommand
 // (Reply.Command) whatever happened, for metrics.
 func (c *Commands) Slash(ctx context.Context, s Slash) (Reply, error) {
-	cmd := Parse(c.bank, s.Text)
+	// The team's roles and categories are names like the built-in ones. A
+	// store failure leaves the built-in bank; the capabilities that need
+	// the store report it.
+	bank, _ := c.catalog.bankFor(ctx, s.TeamID)
+	cmd := Parse(bank, s.Text)
 	r, err := c.slash(ctx, s, cmd)
 	r.Command = cmd.Kind.String()
 	return r, err
@@ -129,20 +146,36 @@ func (c *Commands) slash(ctx context.Context, s Slash, cmd Command) (Reply, erro
 		return c.teamBank.add(ctx, s, cmd)
 	case KindRemove:
 		return c.teamBank.remove(ctx, s, cmd.ID)
+	case KindHide:
+		return c.teamBank.hide(ctx, s, cmd.ID)
+	case KindUnhide:
+		return c.teamBank.unhide(ctx, s, cmd.ID)
 	case KindKit:
-		return c.kits.post(ctx, s, cmd)
+		return c.kits.post(ctx, s, kitSpecOf(cmd))
 	case KindKitList:
 		return c.kits.list(ctx, s)
 	case KindKitShow:
-		return c.kits.show(ctx, s, cmd.ID)
+		return c.panels.show(ctx, s, cmd.ID)
+	case KindKitBuild:
+		return c.kits.openBuilder(ctx, s)
+	case KindKitClose:
+		return c.panels.closeKit(ctx, s, cmd.ID)
+	case KindKitDelete:
+		return c.panels.deleteKit(ctx, s, cmd.ID)
 	case KindDaily:
-		return c.daily.create(ctx, s, cmd)
+		return c.daily.save(ctx, s, cmd)
 	case KindDailyStatus:
 		return c.daily.status(ctx, s)
 	case KindDailyOff:
-		return c.daily.off(ctx, s)
+		return c.daily.off(ctx, s, cmd)
 	case KindDailyNow:
-		return c.daily.postNow(ctx, s)
+		return c.daily.postNow(ctx, s, cmd)
+	case KindDailyPause:
+		return c.daily.pause(ctx, s, cmd)
+	case KindDailyResume:
+		return c.daily.resume(ctx, s, cmd)
+	case KindDailySkip:
+		return c.daily.skip(ctx, s, cmd)
 	case KindPracticeMe:
 		return c.private.practiceMe(ctx, s, cmd.Role, cmd.Category, cmd.Difficulty)
 	case KindMe:
@@ -176,6 +209,12 @@ func (c *Commands) Action(ctx context.Context, a Action) (Reply, error) {
 		return c.private.practiseNow(ctx, a)
 	case ActionForgetConfirm:
 		return c.forget.confirm(ctx, a)
+	case ActionScorecardOpen:
+		return c.panels.openScorecard(ctx, a)
+	case ActionKitDebrief:
+		return c.panels.debriefAction(ctx, a)
+	case ActionDailyOff:
+		return c.daily.offClick(ctx, a)
 	}
 	c.log.WarnContext(ctx, "unknown action", "action_id", a.ActionID)
 	return reply(textMessage("That button isn't one I know any more; try the command again.")), nil
@@ -188,6 +227,10 @@ func (c *Commands) Submit(ctx context.Context, s Submission) (Reply, error) {
 		return c.feedback.submitFeedback(ctx, s)
 	case CallbackSelfCheck:
 		return c.private.submitSelfCheck(ctx, s)
+	case CallbackScorecard:
+		return c.panels.submitScorecard(ctx, s)
+	case CallbackKitBuild:
+		return c.kits.submitBuilder(ctx, s)
 	}
 	c.log.WarnContext(ctx, "unknown view submission", "callback_id", s.CallbackID)
 	return Reply{}, nil
@@ -213,14 +256,15 @@ func (c *Commands) RunPersonalSchedule(ctx context.Context, ps PersonalSchedule,
 }
 
 // DueSchedules returns the schedules that may have a post to make at now:
-// every active one whose latest slot this process has not seen settled.
+// those whose next post is due, read through an index, so that a tick
+// costs what is due rather than what exists.
 func (c *Commands) DueSchedules(ctx context.Context, now time.Time) ([]Schedule, error) {
 	return c.daily.due(ctx, now)
 }
 
-// RunSchedule makes sc's post for its latest slot if it is due and nobody
-// made it: at most one post per schedule and local date across replicas,
-// held by the claim row in Postgres.
+// RunSchedule makes sc's due post if nobody made it, and moves sc on to its
+// next post: at most one post per channel, role, category and local date
+// across replicas, held by the claim row in Postgres.
 func (c *Commands) RunSchedule(ctx context.Context, sc Schedule, now time.Time) (DailyResult, error) {
 	return c.daily.run(ctx, sc, now)
 }
@@ -230,6 +274,13 @@ func (c *Commands) RunSchedule(ctx context.Context, sc Schedule, now time.Time) 
 // of them post each kit.
 func (c *Commands) ResumeKits(ctx context.Context) error {
 	return c.kits.resume(ctx)
+}
+
+// RunPanelWork sends the scorecard reminders due at now, each once across
+// replicas, and erases the scorecards, notes and candidate labels whose
+// retention is over. Every replica may call it.
+func (c *Commands) RunPanelWork(ctx context.Context, now time.Time) error {
+	return c.panel.run(ctx, now)
 }
 
 // RecoverLeases ends the leases a previous process of this instance name

@@ -161,7 +161,7 @@ func TestDailyChannelGone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wants(t, "status", textOf(r.Message), "⏸ *Paused*: I can't post in the channel (I'm not a member, or it was archived or deleted). Run the `daily` command again to resume.")
+	wants(t, "status", textOf(r.Message), "⏸ *Paused*: I can't post in the channel (I'm not a member, or it was archived or deleted).", "`/interview daily resume d1` resumes it.")
 }
 
 // channelGone fails posts to channels (C…) as Slack does for a channel the
@@ -187,7 +187,7 @@ func TestDailyCommands(t *testing.T) {
 	for _, tt := range []struct{ text, want string }{
 		{"daily status", "No daily question is scheduled here."},
 		{"daily now", "No daily question is scheduled here."},
-		{"daily off", "No daily question was scheduled here; nothing to stop."},
+		{"daily off", "No daily question is scheduled here."},
 	} {
 		wants(t, tt.text, textOf(e.mustSlash("U1", tt.text).Message), tt.want)
 	}
@@ -196,14 +196,19 @@ func TestDailyCommands(t *testing.T) {
 	if !r.Message.InChannel {
 		t.Error("a new schedule is not announced in the channel")
 	}
-	wants(t, "create", textOf(r.Message), "<@U1> scheduled a daily question here: *Senior Backend Engineer — Technical* at 09:30 America/New_York every day. Next one: *Tue 24 Nov 09:30 EST*.")
+	wants(t, "create", textOf(r.Message), "<@U1> scheduled a daily question here: `d1` *Senior Backend Engineer — Technical* at 09:30 America/New_York every day. Next one: *Tue 24 Nov 09:30 EST*.", "`/interview daily off d1` stops it")
 	r = e.mustSlash("U2", "daily business-analyst")
-	wants(t, "create with defaults", textOf(r.Message), "*Business Analyst* at 09:00 Europe/Berlin on weekdays. Next one: *Wed 25 Nov 09:00 CET*.")
+	wants(t, "create with defaults", textOf(r.Message), "`d2` *Business Analyst* at 09:00 Europe/Berlin on weekdays. Next one: *Wed 25 Nov 09:00 CET*.")
 
 	status := textOf(e.mustSlash("U3", "daily status").Message)
-	wants(t, "status", status, "*Daily questions in this channel*", "America/New_York every day, set by <@U1>. Next: *Tue 24 Nov 09:30 EST*.", "set by <@U2>")
+	wants(t, "status", status, "*Daily questions in this channel*", "`d1` *Senior Backend Engineer — Technical* at 09:30 America/New_York every day, set by <@U1>. Next: *Tue 24 Nov 09:30 EST*.", "`d2`", "set by <@U2>")
 
-	if r := e.mustSlash("U3", "daily now"); r.Message != nil {
+	// With two schedules, `daily now` asks which one and posts nothing.
+	wants(t, "daily now", textOf(e.mustSlash("U3", "daily now").Message), "This channel has 2 daily questions; which one should I post now?", "`/interview daily now d1`")
+	if len(e.slack.posts) != 0 {
+		t.Fatalf("daily now without an id posted %+v", e.slack.posts)
+	}
+	if r := e.mustSlash("U3", "daily now d1"); r.Message != nil {
 		t.Errorf("daily now: reply %q, want none", textOf(r.Message))
 	}
 	if len(e.slack.posts) != 1 || e.slack.posts[0].Channel != "C1" {
@@ -215,11 +220,13 @@ func TestDailyCommands(t *testing.T) {
 		t.Errorf("daily history %v, %v; want the question posted now", history, err)
 	}
 
-	r = e.mustSlash("U3", "daily off")
+	// Stopping is for a schedule's creator (or an admin): U3 made neither.
+	wants(t, "off by another", textOf(e.mustSlash("U3", "daily off all").Message), "<@U1>")
+	r = e.mustSlash("U-ADMIN", "daily off all")
 	if !r.Message.InChannel {
 		t.Error("stopping is not announced in the channel")
 	}
-	wants(t, "off", textOf(r.Message), "<@U3> stopped the daily question in this channel (2 schedules).")
+	wants(t, "off all", textOf(r.Message), "<@U-ADMIN>")
 	wants(t, "status after", textOf(e.mustSlash("U3", "daily status").Message), "No daily question is scheduled here.")
 }
 

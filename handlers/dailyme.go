@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/interviewbot/interviewbot/questions"
@@ -227,9 +228,11 @@ func (d *personalDaily) run(ctx context.Context, ps PersonalSchedule, now time.T
 // question renders the user's next question for ps, or returns a nil
 // message when there is none left for today.
 func (d *personalDaily) question(ctx context.Context, ps PersonalSchedule, now time.Time, date string) (*Message, pick, error) {
-	r, ok := d.bank.Role(ps.Role)
+	r, ok, err := d.role(ctx, ps.TeamID, ps.Role)
 	if !ok {
-		return nil, pick{}, nil
+		// A role gone from the bank (or, while the store is down, a
+		// team's role) has nothing to send.
+		return nil, pick{}, err
 	}
 	var cat *questions.Category
 	if ps.Category != "" {
@@ -253,7 +256,7 @@ func (d *personalDaily) question(ctx context.Context, ps PersonalSchedule, now t
 	if !ok {
 		return nil, pick{}, nil
 	}
-	m := renderPracticeQuestion("Your daily question", r, pk, d.categoryTitle(pk.question))
+	m := renderPracticeQuestion("Your daily question", r, pk, categoryTitleIn(r, pk.question))
 	m.Channel = ps.UserID
 	return &m, pk, nil
 }
@@ -262,4 +265,55 @@ func (d *personalDaily) release(ctx context.Context, ps PersonalSchedule, date s
 	if err := d.store.ReleasePersonalPost(context.WithoutCancel(ctx), ps.ID, date, d.owner, retryAt); err != nil {
 		d.log.WarnContext(ctx, "release personal daily claim", "personal_schedule_id", ps.ID, "err", err)
 	}
+}
+
+// settledDays remembers, per personal schedule, the last local date whose
+// question is done (sent or skipped) as far as this process knows, so that
+// a tick does not ask the database about it again. It is only a cache: the
+// claim in Postgres decides.
+type settledDays struct {
+	mu   sync.Mutex
+	days map[int64]string
+}
+
+func (s *settledDays) is(id int64, date string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.days[id] == date
+}
+
+func (s *settledDays) set(id int64, date string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.days == nil {
+		s.days = map[int64]string{}
+	}
+	s.days[id] = date
+}
+
+// latestSlot is the most recent run of s at or before now and its local
+// date; ok is false when there is none since the schedule was saved (a
+// schedule made at 10:00 for 09:00 starts tomorrow).
+func (s Schedule) latestSlot(now time.Time) (slot time.Time, date string, ok bool, err error) {
+	loc, err := s.location()
+	if err != nil {
+		return time.Time{}, "", false, err
+	}
+	days, valid := s.Days.set()
+	if !valid {
+		return time.Time{}, "", false, fmt.Errorf("schedule %d: days %q", s.ID, s.Days)
+	}
+	now = now.In(loc)
+	for i := 0; i >= -7; i-- {
+		day := localDay(now, i)
+		slot := s.slotOn(day)
+		if !days[day.Weekday()] || slot.After(now) {
+			continue
+		}
+		if slot.Before(s.CreatedAt) {
+			return time.Time{}, "", false, nil
+		}
+		return slot, day.Format(time.DateOnly), true, nil
+	}
+	return time.Time{}, "", false, nil
 }

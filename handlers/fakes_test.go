@@ -26,7 +26,8 @@ type fakeSlack struct {
 	ephemerals []handlers.Message
 	responds   []handlers.Message
 	views      []slack.ModalViewRequest
-	attempts   int // PostMessage calls, failed ones included
+	updates    []handlers.Message // UpdateMessage calls, in order
+	attempts   int                // PostMessage calls, failed ones included
 
 	fail error // PostMessage fails with it while set
 	// postErr, when set, decides each PostMessage attempt (1-based).
@@ -59,6 +60,14 @@ func (f *fakeSlack) PostMessage(_ context.Context, m handlers.Message) (string, 
 	}
 	f.posts = append(f.posts, m)
 	return fmt.Sprintf("1700000000.%06d", len(f.posts)), nil
+}
+
+func (f *fakeSlack) UpdateMessage(_ context.Context, _ string, m handlers.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.check("update", handlers.Validate(m))
+	f.updates = append(f.updates, m)
+	return nil
 }
 
 func (f *fakeSlack) PostEphemeral(_ context.Context, _ string, m handlers.Message) error {
@@ -198,6 +207,16 @@ func downStore(t *testing.T) handlers.Store {
 	return db
 }
 
+// recordPost records that the bot posted question id in message ts of C1,
+// as practice does after posting: votes and ratings count only on messages
+// that carried their question.
+func (e *env) recordPost(id, ts string) {
+	e.t.Helper()
+	if err := e.db.RecordPost(e.t.Context(), handlers.Post{TeamID: "T1", ChannelID: "C1", QuestionID: id, MessageTS: ts, Source: "practice"}); err != nil {
+		e.t.Fatalf("record the post of %s in %s: %v", id, ts, err)
+	}
+}
+
 // slash runs /interview text as user in C1 and checks the reply.
 func (e *env) slash(user, text string) (handlers.Reply, error) {
 	e.t.Helper()
@@ -216,10 +235,13 @@ func (e *env) mustSlash(user, text string) handlers.Reply {
 	return r
 }
 
-// click presses a button on a message in C1.
+// click presses a button on a message in C1, or in a.ChannelID when set.
 func (e *env) click(a handlers.Action) (handlers.Reply, error) {
 	e.t.Helper()
-	a.TeamID, a.ChannelID = "T1", "C1"
+	a.TeamID = "T1"
+	if a.ChannelID == "" {
+		a.ChannelID = "C1"
+	}
 	if a.UserID == "" {
 		a.UserID = "U1"
 	}

@@ -204,12 +204,12 @@ func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewReque
 		v := strconv.Itoa(i + 1)
 		options = append(options, slack.NewOptionBlockObject(v, plain(strings.Repeat("★", i+1)+" "+label), nil))
 	}
-	rating := slack.NewInputBlock(blockRating, plain("How useful is this question?"), nil,
+	rating := slack.NewInputBlock(blockRating, plain("How useful is this question for interviews?"), nil,
 		slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose 1 to 5"), actionRating, options...))
-	notesInput := slack.NewPlainTextInputBlockElement(plain("What worked, what would you change?"), actionNotes)
+	notesInput := slack.NewPlainTextInputBlockElement(plain("Was it clear? Did it tell strong answers from weak ones?"), actionNotes)
 	notesInput.Multiline = true
 	notesInput.MaxLength = MaxNotes
-	notes := slack.NewInputBlock(blockNotes, plain("Notes"), plain(fmt.Sprintf("Optional, up to %d characters.", MaxNotes)), notesInput)
+	notes := slack.NewInputBlock(blockNotes, plain("Notes on the question"), plain(fmt.Sprintf("Optional, up to %d characters. The whole team's question statistics count them: don't write about a candidate here.", MaxNotes)), notesInput)
 	notes.Optional = true
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
@@ -220,6 +220,9 @@ func renderFeedbackModal(q questions.Question, meta string) slack.ModalViewReque
 		PrivateMetadata: meta,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			section(blockQuote(Truncate(q.Text, 2000)) + "\n`" + string(q.ID) + "`"),
+			// Notes about a candidate typed here would land in the team's
+			// question statistics; the scorecard is where they belong.
+			contextBlock("This rates the *question*, not the candidate. To score a candidate, use 📝 Scorecard on the interview kit."),
 			rating,
 			notes,
 		}},

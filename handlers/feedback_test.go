@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
@@ -56,27 +57,58 @@ func submitRating(t *testing.T, e *env, user, id, ts string, stars int, notes st
 	}
 }
 
+// TestVote: a vote counts once per user and message, a second click on the
+// same button withdraws it, and a click whose payload names a question the
+// bot did not post in that message of that channel stores nothing.
 func TestVote(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	e.mustSlash("U1", "practice sbe technical")
+	e.mustSlash("U1", "practice sbe technical")
+	if len(e.slack.posts) != 2 {
+		t.Fatalf("%d practice posts, want 2", len(e.slack.posts))
+	}
+	q1, q2 := questionOf(t, e.slack.posts[0]), questionOf(t, e.slack.posts[1])
+	if q1 == q2 {
+		t.Fatalf("practice posted %s twice in a row", q1)
+	}
+	const ts1, ts2 = "1700000000.000001", "1700000000.000002" // the fake's ts of the two posts
+	const forged = "I didn't post that question in this message, so there is nothing to vote on."
 	for _, tt := range []struct {
-		user, action, question, ts string
-		want                       string
+		user, action, question, channel, ts string
+		want                                string
 	}{
-		{"U1", handlers.ActionRateUp, sbeQuestion, "1.1", "👍 Saved: you found this question useful. It now has 1 👍 and 0 👎 here."},
-		{"U1", handlers.ActionRateUp, sbeQuestion, "1.1", "It now has 1 👍 and 0 👎 here."},
-		{"U1", handlers.ActionRateDown + ":suffix", sbeQuestion, "1.1", "👎 Saved: you found this question not useful. It now has 0 👍 and 1 👎 here."},
-		{"U2", handlers.ActionRateUp, sbeQuestion, "1.1", "It now has 1 👍 and 1 👎 here."},
-		{"U2", handlers.ActionRateUp, sbeQuestion, "2.2", "It now has 1 👍 and 0 👎 here."},
-		{"U1", handlers.ActionRateUp, "sbe-nope", "1.1", "That question no longer exists"},
-		{"U1", handlers.ActionRateUp, "team-99", "1.1", "That question no longer exists"},
-		{"U1", handlers.ActionRateUp, sbeQuestion, "", "That button refers to something I no longer have"},
+		{"U1", handlers.ActionRateUp, q1, "", ts1, "👍 Saved: you found this question useful. It now has 1 👍 and 0 👎 here. Click 👍 again to withdraw it"},
+		{"U1", handlers.ActionRateUp, q1, "", ts1, "↩️ Withdrawn: your 👍 on this question is removed. It now has 0 👍 and 0 👎 here."},
+		{"U1", handlers.ActionRateUp, q1, "", ts1, "👍 Saved: you found this question useful. It now has 1 👍 and 0 👎 here."},
+		{"U1", handlers.ActionRateDown + ":suffix", q1, "", ts1, "👎 Saved: you found this question not useful. It now has 0 👍 and 1 👎 here. Click 👎 again to withdraw it"},
+		{"U2", handlers.ActionRateUp, q1, "", ts1, "👍 Saved: you found this question useful. It now has 1 👍 and 1 👎 here."},
+		{"U1", handlers.ActionRateDown, q1, "", ts1, "↩️ Withdrawn: your 👎 on this question is removed. It now has 1 👍 and 0 👎 here."},
+		{"U2", handlers.ActionRateUp, q2, "", ts2, "It now has 1 👍 and 0 👎 here."},
+		// Forged payloads: each names something the bot never posted.
+		{"U3", handlers.ActionRateDown, q2, "", ts1, forged},
+		{"U3", handlers.ActionRateDown, q1, "", "1700000000.000009", forged},
+		{"U3", handlers.ActionRateDown, q1, "C2", ts1, forged},
+		{"U3", handlers.ActionRateDown, q1, "", "", forged},
+		{"U1", handlers.ActionRateUp, "sbe-nope", "", ts1, "That question no longer exists"},
+		{"U1", handlers.ActionRateUp, "team-99", "", ts1, "That question no longer exists"},
 	} {
-		r, err := e.click(handlers.Action{UserID: tt.user, ActionID: tt.action, Value: tt.question, MessageTS: tt.ts})
+		r, err := e.click(handlers.Action{UserID: tt.user, ActionID: tt.action, Value: tt.question, ChannelID: tt.channel, MessageTS: tt.ts})
 		if err != nil {
 			t.Errorf("%s %s on %s: %v", tt.user, tt.action, tt.question, err)
 		}
-		wants(t, tt.user+" "+tt.action, textOf(r.Message), tt.want)
+		wants(t, tt.user+" "+tt.action+" on "+tt.question+" in "+tt.channel+" "+tt.ts, textOf(r.Message), tt.want)
+	}
+	fb, err := e.db.Feedback(t.Context(), "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]int{}
+	for _, f := range fb {
+		got[f.QuestionID] = [2]int{f.Up, f.Down}
+	}
+	if want := map[string][2]int{q1: {1, 0}, q2: {1, 0}}; !maps.Equal(got, want) {
+		t.Errorf("stored votes (up, down) %v, want %v", got, want)
 	}
 }
 
@@ -102,10 +134,13 @@ func TestFeedbackModal(t *testing.T) {
 			want: map[string]string{"rating": "This form has expired; close it and click 📝 Feedback again."}},
 		{name: "question removed", meta: func(m string) string { return strings.Replace(m, sbeQuestion, "team-7", 1) }, stars: "3",
 			want: map[string]string{"rating": "That question no longer exists, so the feedback can't be saved."}},
+		{name: "message never posted", meta: func(m string) string { return strings.Replace(m, `"1.1"`, `"9.9"`, 1) }, stars: "3",
+			want: map[string]string{"rating": "I didn't post that question in this message, so this feedback can't be saved. Close the form and click 📝 Feedback on the question."}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
+			e.recordPost(sbeQuestion, "1.1")
 			v := openModal(t, e, "U1", sbeQuestion, "1.1")
 			if v.CallbackID != handlers.CallbackFeedback {
 				t.Errorf("callback_id %q, want %q", v.CallbackID, handlers.CallbackFeedback)
@@ -142,7 +177,7 @@ func TestFeedbackModal(t *testing.T) {
 			}
 			withNotes := map[bool]string{true: ", with notes", false: ""}[tt.notes != ""]
 			wants(t, "confirmation", e.slack.ephemerals[0].Text, "Your feedback on `"+sbeQuestion+"` is saved ("+tt.stars+"★"+withNotes+").")
-			wants(t, "summary", textOf(e.mustSlash("U2", "feedback").Message), "*1* ratings · average *"+tt.stars+".0 / 5*")
+			wants(t, "summary", textOf(e.mustSlash("U2", "feedback").Message), "*1* rating · average *"+tt.stars+".0 / 5*")
 		})
 	}
 }
@@ -150,18 +185,63 @@ func TestFeedbackModal(t *testing.T) {
 func TestFeedbackModalOpen(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r, err := e.click(handlers.Action{ActionID: handlers.ActionFeedbackOpen, Value: "nope-1", MessageTS: "1.1"})
-	if err != nil || len(e.slack.views) != 0 {
-		t.Errorf("feedback on an unknown question: %v, %d modals", err, len(e.slack.views))
+	e.recordPost(sbeQuestion, "1.1")
+	for _, tt := range []struct{ question, ts, want string }{
+		{"nope-1", "1.1", "That question no longer exists, so there is nothing to give feedback on."},
+		{sbeQuestion, "2.2", "I didn't post that question in this message, so there is nothing to give feedback on."},
+		{"sbe-t02", "1.1", "I didn't post that question in this message, so there is nothing to give feedback on."},
+	} {
+		r, err := e.click(handlers.Action{ActionID: handlers.ActionFeedbackOpen, Value: tt.question, MessageTS: tt.ts})
+		if err != nil || len(e.slack.views) != 0 {
+			t.Errorf("feedback on %s in %s: %v, %d modals", tt.question, tt.ts, err, len(e.slack.views))
+		}
+		wants(t, "reply on "+tt.question+" in "+tt.ts, textOf(r.Message), tt.want)
 	}
-	wants(t, "reply", textOf(r.Message), "That question no longer exists, so there is nothing to give feedback on.")
 
 	e.slack.viewErr = errors.New("views.open: expired_trigger_id")
-	r, err = e.click(handlers.Action{ActionID: handlers.ActionFeedbackOpen, Value: sbeQuestion, MessageTS: "1.1"})
+	r, err := e.click(handlers.Action{ActionID: handlers.ActionFeedbackOpen, Value: sbeQuestion, MessageTS: "1.1"})
 	if err == nil {
 		t.Error("a modal that did not open: no error")
 	}
 	wants(t, "reply", textOf(r.Message), "I couldn't open the feedback form in time; please click 📝 Feedback again.")
+}
+
+// modalInitial is what the feedback modal v shows before the user types:
+// the selected rating and the notes.
+func modalInitial(v slack.ModalViewRequest) (stars, notes string) {
+	for _, b := range v.Blocks.BlockSet {
+		in, ok := b.(*slack.InputBlock)
+		if !ok {
+			continue
+		}
+		switch el := in.Element.(type) {
+		case *slack.SelectBlockElement:
+			if el.InitialOption != nil {
+				stars = el.InitialOption.Value
+			}
+		case *slack.PlainTextInputBlockElement:
+			notes = el.InitialValue
+		}
+	}
+	return stars, notes
+}
+
+// TestFeedbackModalReopens: saving replaces the user's rating, so the form
+// opens again with what they saved; another user's form starts empty.
+func TestFeedbackModalReopens(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.recordPost(sbeQuestion, "1.1")
+	if stars, notes := modalInitial(openModal(t, e, "U1", sbeQuestion, "1.1")); stars != "" || notes != "" {
+		t.Errorf("a first form shows %q and %q", stars, notes)
+	}
+	submitRating(t, e, "U1", sbeQuestion, "1.1", 4, "Ask about <retries> & timeouts")
+	if stars, notes := modalInitial(openModal(t, e, "U1", sbeQuestion, "1.1")); stars != "4" || notes != "Ask about <retries> & timeouts" {
+		t.Errorf("the reopened form shows %q and %q, want 4 and the saved notes", stars, notes)
+	}
+	if stars, notes := modalInitial(openModal(t, e, "U2", sbeQuestion, "1.1")); stars != "" || notes != "" {
+		t.Errorf("another user's form shows %q and %q", stars, notes)
+	}
 }
 
 // TestFeedbackSummary: votes and ratings add up per team, and a role's
@@ -172,6 +252,9 @@ func TestFeedbackSummary(t *testing.T) {
 	wants(t, "empty", textOf(e.mustSlash("U1", "feedback").Message), "Feedback — all roles", "No feedback yet.")
 	e.mustSlash("U1", "add senior-backend technical How do you roll back a schema change?") // not an admin: refused
 	e.mustSlash("U-ADMIN", "add senior-backend technical How do you roll back a schema change?")
+	e.recordPost(sbeQuestion, "1.1")
+	e.recordPost("team-1", "2.2")
+	e.recordPost("ba-f01", "3.3")
 	for _, a := range []handlers.Action{
 		{UserID: "U1", ActionID: handlers.ActionRateUp, Value: sbeQuestion, MessageTS: "1.1"},
 		{UserID: "U2", ActionID: handlers.ActionRateUp, Value: sbeQuestion, MessageTS: "1.1"},
@@ -186,11 +269,17 @@ func TestFeedbackSummary(t *testing.T) {
 	submitRating(t, e, "U3", "team-1", "2.2", 1, "vague")
 
 	all := textOf(e.mustSlash("U1", "feedback").Message)
-	wants(t, "all roles", all, "*2* ratings · average *3.0 / 5* · *3* 👍 · *1* 👎 · *1* notes", "*Most useful*", "*Least useful*", "How do you roll back a schema change?")
+	wants(t, "all roles", all, "*2* ratings · average *3.0 / 5* · *3* 👍 · *1* 👎 · *1* note", "*Most useful*", "*Least useful*", "How do you roll back a schema change?",
+		"(2 👍 0 👎 · 5.0★ from 1 rating)")
 	sbe := textOf(e.mustSlash("U1", "feedback sbe").Message)
 	wants(t, "senior-backend", sbe, "Feedback — Senior Backend Engineer", "*2* 👍 · *1* 👎")
 	ba := textOf(e.mustSlash("U1", "feedback business-analyst").Message)
 	wants(t, "business-analyst", ba, "*0* ratings · average *–* · *1* 👍 · *0* 👎")
+	// A category narrows the summary to its questions.
+	wants(t, "senior-backend technical", textOf(e.mustSlash("U1", "feedback sbe technical").Message),
+		"Feedback — Senior Backend Engineer — Technical", "*2* ratings · average *3.0 / 5* · *2* 👍 · *1* 👎")
+	wants(t, "senior-backend behavioral", textOf(e.mustSlash("U1", "feedback sbe behavioral").Message),
+		"Feedback — Senior Backend Engineer — Behavioral", "No feedback yet.")
 
 	// A removed question keeps its feedback, shown by id.
 	e.mustSlash("U-ADMIN", "remove team-1")
@@ -198,7 +287,9 @@ func TestFeedbackSummary(t *testing.T) {
 }
 
 // TestFeedbackStoreDown: without the database nothing is claimed saved,
-// and a modal stays open with the user's text.
+// the 📝 form on a built-in question still opens (saying it can't show
+// earlier feedback; Save checks the post again), and a modal stays open
+// with the user's text. Each failure is returned for the log.
 func TestFeedbackStoreDown(t *testing.T) {
 	t.Parallel()
 	e := newEnvOn(t, downStore(t))
@@ -217,14 +308,28 @@ func TestFeedbackStoreDown(t *testing.T) {
 		t.Error("feedback form on a team question without a database: no error")
 	}
 	wants(t, "open", textOf(r.Message), "⚠️ I can't open the feedback form")
+	if len(e.slack.views) != 0 {
+		t.Fatalf("%d modals opened on a team question without a database", len(e.slack.views))
+	}
 
-	v := openModal(t, e, "U1", sbeQuestion, "1.1")
+	r, err = e.click(handlers.Action{ActionID: handlers.ActionFeedbackOpen, Value: sbeQuestion, MessageTS: "1.1", TriggerID: "trigger"})
+	if err == nil {
+		t.Error("feedback form without a database: no error for the log")
+	}
+	if r.Message != nil || len(e.slack.views) != 1 {
+		t.Fatalf("feedback form without a database: reply %q, %d modals; want the form open", textOf(r.Message), len(e.slack.views))
+	}
+	v := e.slack.views[0]
+	wants(t, "form", textOf(&handlers.Message{Blocks: v.Blocks.BlockSet}), "⚠️ I can't read your earlier feedback on this question right now. Saving replaces it, if you gave any.")
 	r, err = submit(t, e, "U1", v, "4", "my notes")
 	if err == nil {
 		t.Error("submit without a database: no error")
 	}
 	if got := r.Errors["notes"]; !strings.HasPrefix(got, "NOT saved") || !strings.Contains(got, "Your text stays here") {
 		t.Errorf("submit without a database: errors %v", r.Errors)
+	}
+	if len(e.slack.ephemerals) != 0 {
+		t.Error("a rating was confirmed without a database")
 	}
 	r, err = e.slash("U1", "feedback")
 	if err == nil {

@@ -30,7 +30,7 @@ func TestGuidanceShowsCategoryNote(t *testing.T) {
 		if got := blocksText(t, rep.Message.Blocks); !strings.Contains(got, note) {
 			t.Errorf("guidance for %s lacks the %s note:\n%s", q.ID, slug, got)
 		}
-		if got := blocksText(t, renderKitReply(sbe, q, cat.Title, 1, 1).Blocks); !strings.Contains(got, note) {
+		if got := blocksText(t, renderKitReply(sbe, q, cat.Title, 1, 1, "").Blocks); !strings.Contains(got, note) {
 			t.Errorf("kit reply for %s lacks the %s note:\n%s", q.ID, slug, got)
 		}
 	}

@@ -164,13 +164,6 @@ type TeamQuestion struct {
 	CreatedAt time.Time
 }
 
-// ImportResult says what importing a team bank changed.
-type ImportResult struct {
-	Added     int
-	Updated   int // guidance, follow-ups or spelling changed
-	Unchanged int
-}
-
 // Post records that a question was posted to a channel, for rotation.
 type Post struct {
 	TeamID     string
@@ -193,6 +186,20 @@ type Kit struct {
 	ParentTS  string // "" until the parent message is posted
 	Finished  bool   // parent and every reply posted
 	Items     []KitItem
+
+	// A panel kit (commands.md, "Interview panels"); all optional.
+	Panel       []string  // Slack user ids, in the order given
+	InterviewAt time.Time // zero when no time was given
+	Zone        string    // the owner's IANA zone when the kit was made
+	// Candidate is a free-text label, private to the panel: never logged,
+	// never in a channel message. "" when none, or erased.
+	Candidate string
+	ClosedAt  time.Time // zero while scorecards may be submitted
+	Deleted   bool      // kit delete erased its scorecards and label
+	// Attempts counts failed posting attempts; Abandoned says posting
+	// stopped for good (the channel refuses posts, or too many attempts).
+	Attempts  int
+	Abandoned bool
 }
 
 // KitItem is one question of a kit; ReplyTS is "" until its reply is posted.
@@ -203,7 +210,8 @@ type KitItem struct {
 	ReplyTS    string
 }
 
-// Days says on which days a schedule posts.
+// Days says on which days a schedule posts: Weekdays, Everyday, or a list
+// of days, Monday first ("mon,wed,fri").
 type Days string
 
 const (
@@ -211,24 +219,43 @@ const (
 	Everyday Days = "everyday"
 )
 
-// Schedule is a channel's daily practice question.
+// Schedule is a daily practice question in a channel.
 type Schedule struct {
-	ID          int64
-	TeamID      string
-	ChannelID   string
-	Role        string
-	Category    string // "" for all the role's categories
-	Hour        int
-	Minute      int
-	Zone        string // IANA name
-	Days        Days
-	CreatedBy   string
-	CreatedAt   time.Time
+	ID         int64 // shown as "d<ID>"
+	TeamID     string
+	ChannelID  string
+	Role       string
+	Category   string // "" for all the role's categories
+	Difficulty int    // 0 any, 1 easy, 2 medium, 3 hard
+	Hour       int
+	Minute     int
+	Zone       string // IANA name
+	Days       Days
+	CreatedBy  string
+	CreatedAt  time.Time
+	// Paused stops the posts until resumed, or when PausedUntil is set
+	// until that local date (YYYY-MM-DD), which posts again.
 	Paused      bool
-	PauseReason string
+	PausedUntil string
+	PausedBy    string // the user who paused it; "" when the bot did
+	PauseReason string // why the bot paused it
+	// NextDue is the instant of the next post to make: zero while paused
+	// until resumed, and for a schedule stored before it was kept.
+	NextDue time.Time
+	// Skips are the channel's skipped local dates, from today on, read with
+	// the schedule (the store ignores them when saving one).
+	Skips []DateRange
 }
 
-// DailyPost is the claim on one schedule's post for one local date.
+// DateRange is a run of local dates, From and To included (YYYY-MM-DD).
+type DateRange struct {
+	From, To string
+}
+
+// DailyPost is the claim on one day's daily post. It is keyed by the
+// channel, role and category of the schedule that claimed it, so that the
+// channel gets at most one such post a day even if the schedule is removed
+// and made again.
 type DailyPost struct {
 	ScheduleID int64
 	LocalDate  string // YYYY-MM-DD in the schedule's zone
@@ -237,6 +264,9 @@ type DailyPost struct {
 	QuestionID string
 	MessageTS  string
 	Attempts   int
+	// History is what a won claim brings along: the question ids daily
+	// posts put in the channel, oldest first, for the rotation.
+	History []string
 }
 
 // Store is everything the capabilities keep: the union of the store
@@ -249,6 +279,8 @@ type Store interface {
 	teamBankStore
 	postLog // practice
 	kitStore
+	panelStore
+	reminderStore
 	dailyStore
 	feedbackStore
 	privatePracticeStore
@@ -263,6 +295,8 @@ type Store interface {
 type Slack interface {
 	listSlack
 	kitSlack
+	panelSlack
+	reminderSlack
 	dailySlack
 	feedbackSlack
 	practiceSlack

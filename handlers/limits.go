@@ -219,6 +219,29 @@ func checkInputElement(e slack.BlockElement) error {
 		return nil
 	case *slack.SelectBlockElement:
 		return checkSelect(e)
+	case *slack.MultiSelectBlockElement:
+		if err := checkActionID(e.ActionID); err != nil {
+			return err
+		}
+		if e.Placeholder != nil {
+			if err := checkText("placeholder", e.Placeholder, maxPlaceholder, true); err != nil {
+				return err
+			}
+		}
+		if e.Type == slack.MultiOptTypeStatic {
+			return checkOptions(e.Options)
+		}
+		return nil
+	case *slack.DateTimePickerBlockElement:
+		return checkActionID(e.ActionID)
+	case *slack.NumberInputBlockElement:
+		if err := checkActionID(e.ActionID); err != nil {
+			return err
+		}
+		if e.Placeholder != nil {
+			return checkText("placeholder", e.Placeholder, maxPlaceholder, true)
+		}
+		return nil
 	case *slack.RadioButtonsBlockElement:
 		if err := checkActionID(e.ActionID); err != nil {
 			return err

@@ -24,7 +24,8 @@ type lists struct {
 	catalog
 	slack listSlack
 	// answers keeps the roles, role cards and list pages rendered and
-	// encoded; versions says when a team's questions in them changed.
+	// encoded; versions says when a team's bank, which changes them,
+	// changed.
 	answers  *answers
 	versions teamVersions
 }
@@ -35,24 +36,25 @@ const teamNote = "⚠️ Team questions can't be shown right now; these are the 
 
 func (l *lists) roles(ctx context.Context, s Slash) (Reply, error) {
 	tv := l.teamVersion(s.TeamID)
-	count, err := l.counter(ctx, s.TeamID)
-	render := func() *Message { return renderRoles(l.bank, count) }
+	v, err := l.view(ctx, s.TeamID)
+	render := func() *Message { return renderRoles(v.bank, v.counter()) }
 	if err != nil {
 		return withNote(render(), err), err
 	}
-	return reply(l.answer(tv, showsTeam(l.bank.Roles(), count), answerKey{kind: KindRoles}, render)), nil
+	return reply(l.answer(tv, !l.plain(v), answerKey{kind: KindRoles}, render)), nil
 }
 
 func (l *lists) roleCard(ctx context.Context, s Slash, r *questions.Role) (Reply, error) {
 	tv := l.teamVersion(s.TeamID)
-	count, err := l.counter(ctx, s.TeamID)
+	v, err := l.view(ctx, s.TeamID)
 	render := func() *Message {
+		count := v.counter()
 		return renderRoleCard(r, func(cat *questions.Category) int { return count(r, cat) })
 	}
 	if err != nil {
 		return withNote(render(), err), err
 	}
-	return reply(l.answer(tv, showsTeam([]*questions.Role{r}, count), answerKey{kind: KindRole, name: r.Slug}, render)), nil
+	return reply(l.answer(tv, !l.plain(v), answerKey{kind: KindRole, name: r.Slug}, render)), nil
 }
 
 // withNote adds teamNote to a read-only answer whose team questions could
@@ -70,15 +72,60 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 	if err != nil {
 		return reply(renderList(p, page, "", teamNote)), err
 	}
-	render := func() *Message { return renderList(p, page, "", "") }
 	if page != 1 {
 		// A page number comes from a button's value, which a payload can
 		// forge: it is brought into the list's real pages before it
 		// becomes a key, so only those are ever kept. Page 1 always is.
 		page = clampPage(page, len(listPages(p.questions)))
 	}
-	key := answerKey{kind: KindList, name: r.Slug, category: cat.Slug, page: page}
+	// Only a built-in category with nothing of the team's in it is the
+	// same list for every team.
+	own = own || !l.builtinCategory(p)
+	render := func() *Message {
+		note := ""
+		if own {
+			note = l.hiddenNote(ctx, teamID, p)
+		}
+		return renderList(p, page, "", note)
+	}
+	key := answerKey{kind: KindList, name: p.role.Slug, category: p.category.Slug, page: page}
 	return reply(l.answer(tv, own, key, render)), nil
+}
+
+// builtinCategory reports whether p's category is the built-in bank's own,
+// not a team's copy with questions hidden or a team's category: only those
+// lists are the same for every team.
+func (l *lists) builtinCategory(p pool) bool {
+	r, ok := l.bank.Role(p.role.Slug)
+	if !ok {
+		return false
+	}
+	c, ok := r.Category(p.category.Slug)
+	return ok && c == p.category
+}
+
+// hiddenNote says which built-in questions of the category the workspace
+// hid, and how to bring them back: `unhide` needs the id.
+func (l *lists) hiddenNote(ctx context.Context, teamID string, p pool) string {
+	v, err := l.view(ctx, teamID)
+	if err != nil {
+		return ""
+	}
+	var ids []string
+	for _, id := range v.hidden {
+		if q, ok := l.bank.Question(questions.ID(id)); ok && q.Role == p.role.Slug && q.Category == p.category.Slug {
+			ids = append(ids, "`"+id+"`")
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	const most = 10
+	shown := strings.Join(ids[:min(len(ids), most)], ", ")
+	if len(ids) > most {
+		shown += fmt.Sprintf(" and %d more", len(ids)-most)
+	}
+	return fmt.Sprintf("Hidden in this workspace: %s · `/interview unhide <id>` brings one back", shown)
 }
 
 // A list's place travels in its buttons. The value of share_list and
@@ -109,13 +156,14 @@ func isPageButton(actionID string) bool {
 	return strings.Count(actionID, ":") == 2
 }
 
-// parseListValue reads a list button's value, "role/category[/page]".
-func (l *lists) parseListValue(v string) (*questions.Role, *questions.Category, int, bool) {
+// parseListValue reads a list button's value, "role/category[/page]",
+// against the bank as the team sees it.
+func (l *lists) parseListValue(bank *questions.Bank, v string) (*questions.Role, *questions.Category, int, bool) {
 	parts := strings.Split(v, "/")
 	if len(parts) < 2 || len(parts) > 3 {
 		return nil, nil, 0, false
 	}
-	r, ok := l.bank.Role(parts[0])
+	r, ok := bank.Role(parts[0])
 	if !ok {
 		return nil, nil, 0, false
 	}
@@ -141,7 +189,8 @@ func staleButton() Reply {
 }
 
 func (l *lists) showCategory(ctx context.Context, a Action) (Reply, error) {
-	r, cat, page, ok := l.parseListValue(a.Value)
+	bank, _ := l.bankFor(ctx, a.TeamID)
+	r, cat, page, ok := l.parseListValue(bank, a.Value)
 	if !ok {
 		return staleButton(), nil
 	}
@@ -180,7 +229,8 @@ func (l *lists) showGuidance(ctx context.Context, a Action) (Reply, error) {
 // without a response_url is refused rather than posted to the channel it
 // names.
 func (l *lists) shareList(ctx context.Context, a Action) (Reply, error) {
-	r, cat, page, ok := l.parseListValue(a.Value)
+	bank, _ := l.bankFor(ctx, a.TeamID)
+	r, cat, page, ok := l.parseListValue(bank, a.Value)
 	if !ok {
 		return staleButton(), nil
 	}

@@ -14,7 +14,7 @@ func newLists(t *testing.T, team ...TeamQuestion) *lists {
 // unchanging versions team questions that never change.
 type unchanging struct{}
 
-func (unchanging) TeamQuestionsVersion(string) (uint64, bool) { return 1, true }
+func (unchanging) TeamBankVersion(string) (uint64, bool) { return 1, true }
 
 // cached counts the answers l keeps.
 func (l *lists) cached() int {

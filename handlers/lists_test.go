@@ -26,11 +26,13 @@ func TestListPaging(t *testing.T) {
 		actionID, value string
 		replace         bool
 		want            string
+		share           string // the value of the Share button: the page shown
 	}{
-		{"show_category:technical:2", "senior-backend/technical/2", true, "Page 2 of 2"},
-		{"show_category:technical:1", "senior-backend/technical/1", true, "Page 1 of 2"},
-		{"show_category:technical", "senior-backend/technical", false, "Page 1 of 2"},
-		{"show_category:technical:9", "senior-backend/technical/9", true, "Page 1 of 2"},
+		{"show_category:technical:2", "senior-backend/technical/2", true, "Page 2 of 2", "senior-backend/technical/2"},
+		{"show_category:technical:1", "senior-backend/technical/1", true, "Page 1 of 2", "senior-backend/technical/1"},
+		{"show_category:technical", "senior-backend/technical", false, "Page 1 of 2", "senior-backend/technical/1"},
+		// A page past the end (a stale or forged value) is the last page.
+		{"show_category:technical:9", "senior-backend/technical/9", true, "Page 2 of 2", "senior-backend/technical/2"},
 	} {
 		r, err := e.click(handlers.Action{ActionID: tt.actionID, Value: tt.value})
 		if err != nil {
@@ -40,6 +42,20 @@ func TestListPaging(t *testing.T) {
 			t.Errorf("%s: replace %v, want %v", tt.actionID, r.Message != nil && r.Message.ReplaceOriginal, tt.replace)
 		}
 		wants(t, tt.actionID, textOf(r.Message), tt.want)
+		if r.Message != nil {
+			if got := buttons(*r.Message)[handlers.ActionShareList]; got != tt.share {
+				t.Errorf("%s: Share button %q, want %q", tt.actionID, got, tt.share)
+			}
+		}
+	}
+	// The last page offers the way back and nothing past it.
+	last, err := e.click(handlers.Action{ActionID: "show_category:technical:9", Value: "senior-backend/technical/9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants(t, "last page", textOf(last.Message), "35. Team question number 10?")
+	if b := buttons(*last.Message); b["show_category:technical:1"] != "senior-backend/technical/1" || b["show_category:technical:3"] != "" {
+		t.Errorf("last page buttons %v", b)
 	}
 	// The role card's buttons open the lists.
 	card := e.mustSlash("U1", "sbe")
@@ -82,7 +98,9 @@ func TestStaleButtons(t *testing.T) {
 }
 
 // TestShareList posts the list to the channel, attributed, through the
-// response_url, or as a post when there is none.
+// response_url only: Slack ties it to the conversation where the list was
+// asked for, so it works where the bot is not a member, and a click
+// without one (the payload's channel is only a claim) is refused.
 func TestShareList(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -90,35 +108,42 @@ func TestShareList(t *testing.T) {
 		responseURL string
 		respondErr  error
 		postErr     error
-		want        string // in the reply; "" for none
+		wantErr     bool
+		want        string // in the reply; "" for none, and the list shared
 	}{
 		{name: "response_url", responseURL: "https://hooks.example/r"},
-		{name: "no response_url", responseURL: ""},
-		{name: "response_url fails", responseURL: "https://hooks.example/r", respondErr: errors.New("404"), want: "I couldn't share the list in this channel. Please try again in a minute."},
-		{name: "not in the channel", postErr: fmt.Errorf("%w (not_in_channel)", handlers.ErrChannelUnavailable), want: "invite me with `/invite @interviewbot`"},
+		{name: "not in the channel", responseURL: "https://hooks.example/r", postErr: fmt.Errorf("%w (not_in_channel)", handlers.ErrChannelUnavailable)},
+		{name: "no response_url", responseURL: "", want: "I can only share a list where you asked for it. Run `/interview senior-backend behavioral` in the channel and click *Share in channel* there."},
+		{name: "response_url fails", responseURL: "https://hooks.example/r", respondErr: errors.New("404"), wantErr: true,
+			want: "⚠️ I couldn't share the list in this channel. Please try again in a minute."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			e.slack.respondErr, e.slack.fail = tt.respondErr, tt.postErr
 			r, err := e.click(handlers.Action{UserID: "U7", ActionID: handlers.ActionShareList, Value: "senior-backend/behavioral/1", ResponseURL: tt.responseURL})
-			if (err != nil) != (tt.want != "") {
-				t.Errorf("error %v", err)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("error %v, want one: %v", err, tt.wantErr)
+			}
+			if e.slack.attempts != 0 {
+				t.Errorf("%d chat.postMessage calls; a list is shared only through the response_url", e.slack.attempts)
 			}
 			if tt.want != "" {
-				wants(t, "reply", textOf(r.Message), "⚠️", tt.want)
+				wants(t, "reply", textOf(r.Message), tt.want)
+				if len(e.slack.responds) != 0 {
+					t.Errorf("%d messages shared, want none", len(e.slack.responds))
+				}
 				return
 			}
 			if r.Message != nil {
 				t.Errorf("reply %q, want none", textOf(r.Message))
 			}
-			shared := append(e.slack.responds, e.slack.posts...)
-			if len(shared) != 1 {
-				t.Fatalf("%d messages shared, want 1", len(shared))
+			if len(e.slack.responds) != 1 {
+				t.Fatalf("%d messages shared, want 1", len(e.slack.responds))
 			}
-			m := shared[0]
-			if !m.InChannel || (tt.responseURL == "" && m.Channel != "C1") {
-				t.Errorf("shared in channel %v to %q", m.InChannel, m.Channel)
+			m := e.slack.responds[0]
+			if !m.InChannel {
+				t.Error("the list was shared only to its reader")
 			}
 			wants(t, "shared list", textOf(&m), "Senior Backend Engineer — Behavioral (25)", "Shared by <@U7> · `/interview senior-backend behavioral`")
 			if len(buttons(m)) != 0 {
@@ -128,17 +153,26 @@ func TestShareList(t *testing.T) {
 	}
 }
 
+// TestShowGuidance: a question's guidance opens with its category's note,
+// what every answer in the category needs, before the question's points.
 func TestShowGuidance(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.mustSlash("U-ADMIN", "add sbe technical What is a <deadlock>?")
+	role, _ := bank(t).Role("senior-backend")
+	technical, ok := role.Category("technical")
+	if !ok || technical.Note == "" {
+		t.Fatal("the built-in technical category has no note")
+	}
+	const covers = "*What a strong answer covers*\n"
+	noteFirst := covers + handlers.Escape(technical.Note) + "\n• "
 	for _, tt := range []struct {
 		actionID, value string
 		want            []string
 	}{
-		{handlers.ActionShowGuidance, "sbe-t01", []string{"What a strong answer covers", "*What a strong answer covers*\n• "}},
-		{handlers.ActionShowGuidance + ":list", "sbe-t01", []string{"*What a strong answer covers*"}},
-		{handlers.ActionShowGuidance, "team-1", []string{"There is no guidance for this question yet."}},
+		{handlers.ActionShowGuidance, "sbe-t01", []string{"What a strong answer covers", ">How have you designed and implemented RESTful web services?", noteFirst, "*Follow-ups*\n• "}},
+		{handlers.ActionShowGuidance + ":list", "sbe-t01", []string{noteFirst}},
+		{handlers.ActionShowGuidance, "team-1", []string{"What is a &lt;deadlock&gt;?", "There is no guidance for this question yet.", "An admin can add it"}},
 	} {
 		r, err := e.click(handlers.Action{ActionID: tt.actionID, Value: tt.value})
 		if err != nil {

@@ -69,7 +69,7 @@ func (p *practice) post(ctx context.Context, s Slash, cmd Command) (Reply, error
 		poolErr = errors.Join(poolErr, fmt.Errorf("read post counts: %w", err))
 	}
 	q := leastSeen(qs, seen)
-	m := renderQuestionPost("Practice question", cmd.Role, q, p.categoryTitle(q), true)
+	m := renderQuestionPost("Practice question", cmd.Role, q, categoryTitleIn(cmd.Role, q), true)
 	m.Channel = s.ChannelID
 	ts, err := p.slack.PostMessage(ctx, m)
 	if err != nil {

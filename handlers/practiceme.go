@@ -147,7 +147,7 @@ func (p *privatePractice) practiceRole(ctx context.Context, teamID, userID strin
 	if err != nil {
 		return nil, fmt.Errorf("read practice role: %w", err)
 	}
-	if r, ok := p.bank.Role(slug); ok {
+	if r, ok, _ := p.role(ctx, teamID, slug); ok {
 		return r, nil
 	}
 	return nil, nil
@@ -170,7 +170,7 @@ func (p *privatePractice) sendNext(ctx context.Context, teamID, userID string, r
 	if !ok {
 		return textMessage("You have practised every question there today. Come back tomorrow, or pick another category or difficulty."), false, nil
 	}
-	dm := renderPracticeQuestion("Practice question", r, pk, p.categoryTitle(pk.question))
+	dm := renderPracticeQuestion("Practice question", r, pk, categoryTitleIn(r, pk.question))
 	dm.Channel = userID
 	ts, err := p.slack.PostMessage(ctx, dm)
 	if err != nil {

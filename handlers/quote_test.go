@@ -55,6 +55,6 @@ func TestQuotedQuestionText(t *testing.T) {
 // teamQuestions is a team's questions, as a store would return them.
 type teamQuestions []TeamQuestion
 
-func (tq teamQuestions) TeamQuestions(context.Context, string) ([]TeamQuestion, error) {
-	return tq, nil
+func (tq teamQuestions) TeamBank(context.Context, string) (TeamBank, error) {
+	return TeamBank{Questions: tq}, nil
 }

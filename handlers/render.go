@@ -104,17 +104,28 @@ type pool struct {
 }
 
 func renderRoles(bank *questions.Bank, counts func(*questions.Role, *questions.Category) int) *Message {
-	var b strings.Builder
+	// A team may define many roles with long names; past a budget the
+	// rest are named by slug only, so that the answer stays one message.
+	const budget = maxTotalText / 2
+	var paras, rest []string
+	used := 0
 	for _, r := range bank.Roles() {
-		fmt.Fprintf(&b, "*%s* (`%s`)\n", Escape(r.Title), r.Slug)
 		parts := make([]string, len(r.Categories))
 		for i, c := range r.Categories {
 			parts[i] = fmt.Sprintf("%s %d", c.Slug, counts(r, c))
 		}
-		fmt.Fprintf(&b, "%s\n\n", strings.Join(parts, " · "))
+		p := fmt.Sprintf("*%s* (`%s`)\n%s", Escape(Truncate(r.Title, 100)), r.Slug, strings.Join(parts, " · "))
+		if n := utf8.RuneCountInString(p); used+n <= budget {
+			paras, used = append(paras, p), used+n
+		} else {
+			rest = append(rest, "`"+r.Slug+"`")
+		}
+	}
+	if len(rest) > 0 {
+		paras = append(paras, "And "+strings.Join(rest, ", "))
 	}
 	blocks := []slack.Block{header("Roles")}
-	blocks = append(blocks, chunkSections(strings.Split(strings.TrimSpace(b.String()), "\n\n"), "\n\n")...)
+	blocks = append(blocks, chunkSections(paras, "\n\n")...)
 	blocks = append(blocks, contextBlock("See a role with `/interview <role>`, its questions with `/interview <role> <category>`."))
 	return &Message{Text: "Roles you can practise", Blocks: blocks}
 }
@@ -160,7 +171,7 @@ func aliasList(r *questions.Role) string {
 	}
 	names := make([]string, len(r.Aliases))
 	for i, a := range r.Aliases {
-		names[i] = "`" + a + "`"
+		names[i] = "`" + Escape(a) + "`" // a team's alias is free text
 	}
 	return strings.Join(names, ", ")
 }
@@ -207,18 +218,20 @@ func questionLineLen(i int, q questions.Question) int {
 			n += 3
 		}
 	}
-	if isTeamQuestion(q.ID) {
-		n += utf8.RuneCountInString(fmt.Sprintf("  _(team question `%s`)_", q.ID))
-	}
-	return n
+	return n + utf8.RuneCountInString(questionIDTag(q))
 }
 
+// questionLine is one question of a list, with its id: hide, unhide and
+// remove take it.
 func questionLine(i int, q questions.Question) string {
-	line := fmt.Sprintf("%d. %s", i+1, Escape(q.Text))
+	return fmt.Sprintf("%d. %s", i+1, Escape(q.Text)) + questionIDTag(q)
+}
+
+func questionIDTag(q questions.Question) string {
 	if isTeamQuestion(q.ID) {
-		line += fmt.Sprintf("  _(team question `%s`)_", q.ID)
+		return fmt.Sprintf("  _(team question `%s`)_", q.ID)
 	}
-	return line
+	return fmt.Sprintf("  `%s`", q.ID)
 }
 
 // renderList renders page (1-based) of a pool's question list. sharedBy is
@@ -485,41 +498,6 @@ func rankFeedback(fb []QuestionFeedback) (most, least []QuestionFeedback) {
 	return most, least
 }
 
-// renderKitParent is a kit's parent message: what the kit is, who asked,
-// and what its thread holds.
-func renderKitParent(r *questions.Role, k Kit) Message {
-	counts := map[string]int{}
-	var order []string
-	for _, it := range k.Items {
-		if counts[it.Category] == 0 {
-			order = append(order, it.Category)
-		}
-		counts[it.Category]++
-	}
-	parts := make([]string, len(order))
-	for i, slug := range order {
-		title := slug
-		if c, ok := r.Category(slug); ok {
-			title = c.Title
-		}
-		parts[i] = fmt.Sprintf("%s %d", title, counts[slug])
-	}
-	blocks := []slack.Block{header("📋 Interview kit · " + r.Title)}
-	if r.Summary != "" {
-		blocks = append(blocks, section(Escape(Truncate(r.Summary, 600))))
-	}
-	blocks = append(blocks,
-		section(fmt.Sprintf("Asked by <@%s> · %s · *%s in the thread* 🧵", k.CreatedBy, Escape(strings.Join(parts, " · ")), questionCount(len(k.Items)))),
-		contextBlock(fmt.Sprintf("Kit `%s` · rate each question with its buttons · `/interview kit show %s` summarises the panel's feedback", k.ID, k.ID)),
-	)
-	return Message{Text: fmt.Sprintf("Interview kit %s: %s, %s", k.ID, r.Title, questionCount(len(k.Items))), Blocks: blocks}
-}
-
-// questionCount is "1 question" or "n questions".
-func questionCount(n int) string {
-	return nounCount(n, "question", "questions")
-}
-
 // plural picks the noun that goes with n: one for exactly 1, many for
 // anything else ("0 notes", "1 note", "2 notes"). Every count a user reads
 // goes through it, so that no message says "1 notes".
@@ -533,14 +511,4 @@ func plural(n int, one, many string) string {
 // nounCount is n followed by its noun: "1 note", "2 notes".
 func nounCount(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + plural(n, one, many)
-}
-
-// renderKitReply is one kit question in the kit's thread. The panel is the
-// audience, so what a strong answer covers is shown right under it.
-func renderKitReply(r *questions.Role, q questions.Question, categoryTitle string, pos, total int) Message {
-	m := renderQuestionPost(fmt.Sprintf("Question %d of %d", pos, total), r, q, categoryTitle, false)
-	if g, ok := renderGuidance(q, categoryNote(r, q)); ok {
-		m.Blocks = append(m.Blocks, g.Blocks...)
-	}
-	return m
 }

@@ -73,8 +73,8 @@ func TestRenderGolden(t *testing.T) {
 		"list_shared":    renderList(pool{role: sbe, category: tech, questions: tech.Questions}, 1, "U123", ""),
 		"practice_post":  renderQuestionPost("Practice question", sbe, q, tech.Title, true),
 		"guidance":       guidance,
-		"kit_parent":     renderKitParent(sbe, Kit{ID: "k7q2mx", CreatedBy: "U123", Items: []KitItem{{Position: 1, QuestionID: "sbe-t06", Category: "technical"}, {Position: 2, QuestionID: "sbe-b01", Category: "behavioral"}}}),
-		"kit_reply":      renderKitReply(sbe, q, tech.Title, 1, 2),
+		"kit_parent":     renderKitParent(sbe, Kit{ID: "k7q2mx", CreatedBy: "U123", Items: []KitItem{{Position: 1, QuestionID: "sbe-t06", Category: "technical"}, {Position: 2, QuestionID: "sbe-b01", Category: "behavioral"}}}, kitProgress{}),
+		"kit_reply":      renderKitReply(sbe, q, tech.Title, 1, 2, "U123"),
 		"feedback_modal": renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`),
 		"feedback_modal_saved": func() slack.ModalViewRequest {
 			v := renderFeedbackModal(q, `{"q":"sbe-t06","c":"C1","ts":"1.2"}`)
@@ -138,13 +138,13 @@ func TestRenderLimits(t *testing.T) {
 	msgs["post longest"] = renderQuestionPost("Practice question", sbe, longQ, strings.Repeat("C", 100), true)
 	longGuidance := questions.Question{ID: "x", Text: "q", Guidance: []string{strings.Repeat("g", 500), strings.Repeat("h", 500), strings.Repeat("<", 500), strings.Repeat("i", 500), strings.Repeat("j", 500)}, FollowUps: []string{strings.Repeat("f", 500), strings.Repeat("k", 500)}}
 	msgs["guidance longest"], _ = renderGuidance(longGuidance, strings.Repeat("n", 500))
-	msgs["kit reply longest"] = renderKitReply(sbe, questions.Question{ID: longQ.ID, Text: longQ.Text, Guidance: longGuidance.Guidance, FollowUps: longGuidance.FollowUps}, strings.Repeat("C", 100), MaxKitQuestions, MaxKitQuestions)
+	msgs["kit reply longest"] = renderKitReply(sbe, questions.Question{ID: longQ.ID, Text: longQ.Text, Guidance: longGuidance.Guidance, FollowUps: longGuidance.FollowUps}, strings.Repeat("C", 100), MaxKitQuestions, MaxKitQuestions, "U0123456789")
 	for _, r := range bank.Roles() {
 		k := Kit{ID: "k7q2mx", CreatedBy: "U0123456789"}
 		for i := range MaxKitQuestions {
 			k.Items = append(k.Items, KitItem{Position: i + 1, QuestionID: "x", Category: r.Categories[i%len(r.Categories)].Slug})
 		}
-		msgs["kit parent "+r.Slug] = renderKitParent(r, k)
+		msgs["kit parent "+r.Slug] = renderKitParent(r, k, kitProgress{})
 	}
 	var fb []QuestionFeedback
 	for i := range 500 {
@@ -152,6 +152,9 @@ func TestRenderLimits(t *testing.T) {
 	}
 	msgs["feedback big"] = *renderFeedback(strings.Repeat("T", 200), fb, func(string) string { return strings.Repeat("<q>", 300) })
 	msgs["feedback empty"] = *renderFeedback("x", nil, func(string) string { return "" })
+	for name, m := range panelLimitCases(bank) {
+		msgs[name] = m
+	}
 	msgs["problem"] = *textMessage(Parse(bank, strings.Repeat("<!channel>", 300)).Problem)
 	msgs["problem long word"] = *textMessage(Parse(bank, strings.Repeat("z", 3900)).Problem)
 	for name, m := range msgs {

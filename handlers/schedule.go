@@ -15,11 +15,6 @@ import (
 // while it is less than this late; after that the day is skipped.
 const catchUpWindow = 2 * time.Hour
 
-// runsOn says whether s posts on weekday d.
-func (s Schedule) runsOn(d time.Weekday) bool {
-	return s.Days.Has(d)
-}
-
 // dayAbbrev is each weekday's short name, as in a Days list.
 var dayAbbrev = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
@@ -68,12 +63,6 @@ func (d Days) set() (set [7]bool, ok bool) {
 func (d Days) Valid() bool {
 	_, ok := d.set()
 	return ok
-}
-
-// Has reports whether d posts on weekday w.
-func (d Days) Has(w time.Weekday) bool {
-	set, _ := d.set()
-	return set[w]
 }
 
 // Describe says when d posts, for people: "on weekdays", "every day",
@@ -125,43 +114,71 @@ func localDay(t time.Time, i int) time.Time {
 	return time.Date(y, m, d+i, 12, 0, 0, 0, t.Location())
 }
 
-// NextRun is the first run of s after t.
+// NextRun is the first run of s after t by its rule alone (days and time),
+// paused and skipped days included.
 func (s Schedule) NextRun(t time.Time) (time.Time, error) {
+	rule := s
+	rule.Paused, rule.PausedUntil, rule.Skips = false, "", nil
+	return rule.nextDue(t, true)
+}
+
+// postsOn reports whether s posts on the local date (YYYY-MM-DD): a day of
+// its rule, not skipped in the channel and not paused.
+func (s Schedule) postsOn(date string) bool {
+	if s.Paused && (s.PausedUntil == "" || date < s.PausedUntil) {
+		return false
+	}
+	for _, r := range s.Skips {
+		if r.From <= date && date <= r.To {
+			return false
+		}
+	}
+	return true
+}
+
+// maxDueDays bounds the search for the next post: skips and pauses can put
+// it a long way off, but not this far.
+const maxDueDays = 5 * 366
+
+// nextDue is the first slot of s after t (at or after t unless strict) on
+// a day it posts (see postsOn), or zero when it is paused until resumed.
+// The slot is the schedule's wall time in its zone on that date; on a
+// spring-forward day a wall time that does not exist (02:30 in Berlin)
+// resolves to one instant close to it, and on a fall-back day a wall time
+// that happens twice resolves to one of the two: either way a date has
+// exactly one slot.
+func (s Schedule) nextDue(t time.Time, strict bool) (time.Time, error) {
+	if s.Paused && s.PausedUntil == "" {
+		return time.Time{}, nil
+	}
 	loc, err := s.location()
 	if err != nil {
 		return time.Time{}, err
 	}
+	days, ok := s.Days.set()
+	if !ok {
+		return time.Time{}, fmt.Errorf("schedule %d: days %q", s.ID, s.Days)
+	}
 	t = t.In(loc)
-	for i := 0; i <= 8; i++ {
+	for i := 0; i <= maxDueDays; i++ {
 		day := localDay(t, i)
-		if slot := s.slotOn(day); s.runsOn(day.Weekday()) && slot.After(t) {
-			return slot, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("schedule %d: no run within a week", s.ID)
-}
-
-// latestSlot is the most recent run of s at or before now and its local
-// date; ok is false when there is none since the schedule was saved (a
-// schedule made at 10:00 for 09:00 starts tomorrow).
-func (s Schedule) latestSlot(now time.Time) (slot time.Time, date string, ok bool, err error) {
-	loc, err := s.location()
-	if err != nil {
-		return time.Time{}, "", false, err
-	}
-	now = now.In(loc)
-	for i := 0; i >= -7; i-- {
-		day := localDay(now, i)
+		date := day.Format(time.DateOnly)
 		slot := s.slotOn(day)
-		if !s.runsOn(day.Weekday()) || slot.After(now) {
+		if !days[day.Weekday()] || slot.Before(t) || (strict && slot.Equal(t)) || !s.postsOn(date) {
 			continue
 		}
-		if slot.Before(s.CreatedAt) {
-			return time.Time{}, "", false, nil
-		}
-		return slot, day.Format(time.DateOnly), true, nil
+		return slot, nil
 	}
-	return time.Time{}, "", false, nil
+	return time.Time{}, fmt.Errorf("schedule %d: no post within %d days", s.ID, maxDueDays)
+}
+
+// localDate is the date of instant t in the schedule's zone.
+func (s Schedule) localDate(t time.Time) (string, error) {
+	loc, err := s.location()
+	if err != nil {
+		return "", err
+	}
+	return t.In(loc).Format(time.DateOnly), nil
 }
 
 // nextInRotation picks a schedule's next question from pool given the

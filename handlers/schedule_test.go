@@ -57,7 +57,7 @@ func TestNextRun(t *testing.T) {
 
 // TestSlotsAcrossDST walks every minute of the DST change days and checks
 // that each local date has exactly one slot, at the wall time where it
-// exists, and that latestSlot only ever reports that one.
+// exists: nextDue from any minute of the day before reports that one.
 func TestSlotsAcrossDST(t *testing.T) {
 	tests := []struct {
 		zone   string
@@ -74,18 +74,23 @@ func TestSlotsAcrossDST(t *testing.T) {
 		{"Europe/Berlin", "2026-10-25", 2, 30, "02:30"}, // 02:30 happens twice
 		{"America/New_York", "2026-03-08", 2, 30, ""},
 		{"America/New_York", "2026-11-01", 1, 30, "01:30"},
+		{"Australia/Lord_Howe", "2026-04-05", 1, 45, "01:45"}, // half an hour back
+		{"Australia/Lord_Howe", "2026-10-04", 2, 15, ""},      // half an hour forward
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %02d:%02d", tt.zone, tt.day, tt.hour, tt.minute), func(t *testing.T) {
 			s := Schedule{ID: 1, Hour: tt.hour, Minute: tt.minute, Zone: tt.zone, Days: Everyday}
-			start := at(t, tt.zone, tt.day+" 00:00").Add(-time.Hour)
+			start := at(t, tt.zone, tt.day+" 00:00").Add(-25 * time.Hour)
 			slots := map[int64]time.Time{}
-			for now := start; now.Before(start.Add(27 * time.Hour)); now = now.Add(time.Minute) {
-				slot, date, ok, err := s.latestSlot(now)
-				if err != nil || !ok {
-					t.Fatalf("latestSlot(%v) = %v, %v", now, ok, err)
+			for now := start; now.Before(start.Add(50 * time.Hour)); now = now.Add(time.Minute) {
+				slot, err := s.nextDue(now, false)
+				if err != nil || slot.IsZero() {
+					t.Fatalf("nextDue(%v) = %v, %v", now, slot, err)
 				}
-				if date == tt.day {
+				if slot.Before(now) {
+					t.Fatalf("nextDue(%v) = %v, before it", now, slot)
+				}
+				if date, _ := s.localDate(slot); date == tt.day {
 					slots[slot.Unix()] = slot
 				}
 			}
@@ -104,25 +109,74 @@ func TestSlotsAcrossDST(t *testing.T) {
 	}
 }
 
-func TestLatestSlot(t *testing.T) {
-	s := Schedule{ID: 1, Hour: 9, Minute: 0, Zone: "Europe/Berlin", Days: Weekdays, CreatedAt: at(t, "Europe/Berlin", "2026-11-01 12:00")}
+// TestNextDue: the next post skips the days the rule leaves out, the
+// channel's skipped dates and the paused ones, and none comes while a
+// schedule is paused until resumed.
+func TestNextDue(t *testing.T) {
+	base := Schedule{ID: 1, Hour: 9, Minute: 0, Zone: "Europe/Berlin", Days: Weekdays}
+	with := func(f func(*Schedule)) Schedule {
+		s := base
+		f(&s)
+		return s
+	}
 	tests := []struct {
-		now, want string
-		ok        bool
+		name   string
+		s      Schedule
+		after  string
+		strict bool
+		want   string // local wall time, "" for none
 	}{
-		{"2026-11-26 08:59", "2026-11-25 09:00", true},
-		{"2026-11-26 09:00", "2026-11-26 09:00", true},
-		{"2026-11-28 12:00", "2026-11-27 09:00", true}, // Saturday: Friday's
-		{"2026-11-30 08:00", "2026-11-27 09:00", true}, // Monday early: Friday's
-		{"2026-11-02 08:00", "", false},                // before the first slot since creation
+		{"at the slot, inclusive", base, "2026-11-26 09:00", false, "2026-11-26 09:00 Thu"},
+		{"at the slot, strict", base, "2026-11-26 09:00", true, "2026-11-27 09:00 Fri"},
+		{"weekend", base, "2026-11-27 09:01", false, "2026-11-30 09:00 Mon"},
+		{"mon,wed,fri", with(func(s *Schedule) { s.Days = "mon,wed,fri" }), "2026-11-24 10:00", false, "2026-11-25 09:00 Wed"},
+		{"sat,sun", with(func(s *Schedule) { s.Days = "sat,sun" }), "2026-11-24 10:00", false, "2026-11-28 09:00 Sat"},
+		{"skipped dates", with(func(s *Schedule) { s.Skips = []DateRange{{"2026-11-26", "2026-11-26"}, {"2026-11-27", "2026-12-01"}} }), "2026-11-26 08:00", false, "2026-12-02 09:00 Wed"},
+		{"skips in the past do nothing", with(func(s *Schedule) { s.Skips = []DateRange{{"2026-11-01", "2026-11-20"}} }), "2026-11-26 08:00", false, "2026-11-26 09:00 Thu"},
+		{"paused until a date", with(func(s *Schedule) { s.Paused, s.PausedUntil = true, "2026-12-02" }), "2026-11-26 08:00", false, "2026-12-02 09:00 Wed"},
+		{"paused until a weekend date", with(func(s *Schedule) { s.Paused, s.PausedUntil = true, "2026-11-28" }), "2026-11-26 08:00", false, "2026-11-30 09:00 Mon"},
+		{"paused until resumed", with(func(s *Schedule) { s.Paused = true }), "2026-11-26 08:00", false, ""},
+		{"a year of skips", with(func(s *Schedule) { s.Skips = []DateRange{{"2026-11-26", "2027-11-25"}} }), "2026-11-26 08:00", false, "2027-11-26 09:00 Fri"},
 	}
 	for _, tt := range tests {
-		slot, _, ok, err := s.latestSlot(at(t, "Europe/Berlin", tt.now))
-		if err != nil || ok != tt.ok {
-			t.Fatalf("latestSlot(%s) ok = %v, %v", tt.now, ok, err)
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.s.nextDue(at(t, "Europe/Berlin", tt.after), tt.strict)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := ""
+			if !got.IsZero() {
+				g = got.In(at(t, "Europe/Berlin", tt.after).Location()).Format("2006-01-02 15:04 Mon")
+			}
+			if g != tt.want {
+				t.Errorf("nextDue = %q, want %q", g, tt.want)
+			}
+		})
+	}
+}
+
+// TestDays: the canonical forms of weekday sets, and what they say.
+func TestDays(t *testing.T) {
+	for _, tt := range []struct {
+		days  Days
+		valid bool
+		says  string
+	}{
+		{Weekdays, true, "on weekdays"},
+		{Everyday, true, "every day"},
+		{"mon,wed,fri", true, "on Mon, Wed, Fri"},
+		{"sat,sun", true, "on Sat, Sun"},
+		{"wed,mon", false, "never"},
+		{"mon,mon", false, "never"},
+		{"mon,tue,wed,thu,fri", false, "never"}, // that is Weekdays
+		{"", false, "never"},
+		{"sometimes", false, "never"},
+	} {
+		if got := tt.days.Valid(); got != tt.valid {
+			t.Errorf("Days(%q).Valid() = %v, want %v", tt.days, got, tt.valid)
 		}
-		if ok && slot.Format("2006-01-02 15:04") != tt.want {
-			t.Errorf("latestSlot(%s) = %s, want %s", tt.now, slot.Format("2006-01-02 15:04"), tt.want)
+		if got := tt.days.Describe(); got != tt.says {
+			t.Errorf("Days(%q).Describe() = %q, want %q", tt.days, got, tt.says)
 		}
 	}
 }

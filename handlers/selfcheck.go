@@ -65,7 +65,8 @@ func (p *privatePractice) openSelfCheck(ctx context.Context, a Action) (Reply, e
 	if err != nil {
 		return failure("I couldn't open the self-check."), fmt.Errorf("encode self-check metadata: %w", err)
 	}
-	if err := p.slack.OpenView(ctx, a.TriggerID, renderSelfCheckModal(q, p.categoryTitle(q), string(meta))); err != nil {
+	r, _ := p.roleNow(a.TeamID, q.Role) // the modal must open fast; the question was just read
+	if err := p.slack.OpenView(ctx, a.TriggerID, renderSelfCheckModal(q, categoryTitleIn(r, q), string(meta))); err != nil {
 		return failure("I couldn't open the self-check in time; please press ✅ Check my answer again."), fmt.Errorf("open self-check modal: %w", err)
 	}
 	return Reply{}, nil

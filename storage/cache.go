@@ -18,48 +18,51 @@ import (
 // to team_questions names the team it changed.
 const teamQuestionsChannel = "interviewbot_team_questions"
 
-// teamCache keeps each team's questions in memory, so that read-only
-// commands (lists, role cards) make no database round trip. It is trusted
-// only while a LISTEN connection is up: every replica's writes NOTIFY the
-// team they changed, in the writing transaction, so an entry is dropped as
-// soon as any replica changes it; when the listening connection drops, the
-// cache empties and reads go to the database until it is back.
+// teamCache keeps each team's bank (its questions, roles, categories and
+// hidden questions) in memory, so that read-only commands (lists, role
+// cards) make no database round trip. It is trusted only while a LISTEN
+// connection is up: every replica's writes NOTIFY the team they changed,
+// in the writing transaction, so an entry is dropped as soon as any
+// replica changes it; when the listening connection drops, the cache
+// empties and reads go to the database until it is back. The writing
+// replica also drops the entry itself right after its transaction, since
+// its own NOTIFY comes back only some time later.
 type teamCache struct {
 	mu    sync.Mutex
 	live  bool
 	gen   uint64 // bumped by every invalidation, so a read that raced one is not cached
-	teams map[string][]handlers.TeamQuestion
+	teams map[string]handlers.TeamBank
 }
 
-// get returns a team's cached questions, or the generation to pass to put
-// after reading them from the database.
-func (c *teamCache) get(teamID string) ([]handlers.TeamQuestion, uint64, bool) {
+// get returns a team's cached bank, or the generation to pass to put
+// after reading it from the database.
+func (c *teamCache) get(teamID string) (handlers.TeamBank, uint64, bool) {
 	if c == nil {
-		return nil, 0, false
+		return handlers.TeamBank{}, 0, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	qs, ok := c.teams[teamID]
+	tb, ok := c.teams[teamID]
 	if !ok || !c.live {
-		return nil, c.gen, false
+		return handlers.TeamBank{}, c.gen, false
 	}
-	return cloneQuestions(qs), c.gen, true
+	return cloneBank(tb), c.gen, true
 }
 
-// put caches qs unless something was invalidated since get returned gen.
-func (c *teamCache) put(teamID string, qs []handlers.TeamQuestion, gen uint64) {
+// put caches tb unless something was invalidated since get returned gen.
+func (c *teamCache) put(teamID string, tb handlers.TeamBank, gen uint64) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.live && c.gen == gen {
-		c.teams[teamID] = cloneQuestions(qs)
+		c.teams[teamID] = cloneBank(tb)
 	}
 }
 
 // version is the cache's generation and whether it listens: while it
-// does, every change to any team's questions moves the generation.
+// does, every change to any team's bank moves the generation.
 func (c *teamCache) version() (uint64, bool) {
 	if c == nil {
 		return 0, false
@@ -69,7 +72,13 @@ func (c *teamCache) version() (uint64, bool) {
 	return c.gen, c.live
 }
 
+// invalidate drops a team's entry. Every write calls it right after its
+// transaction ends, committed or not, so that the writing replica's next
+// read sees the write.
 func (c *teamCache) invalidate(teamID string) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
@@ -84,19 +93,32 @@ func (c *teamCache) setLive(live bool) {
 	defer c.mu.Unlock()
 	c.gen++
 	c.live = live
-	c.teams = map[string][]handlers.TeamQuestion{}
+	c.teams = map[string]handlers.TeamBank{}
 }
 
-func cloneQuestions(qs []handlers.TeamQuestion) []handlers.TeamQuestion {
-	out := slices.Clone(qs)
-	for i := range out {
-		out[i].Guidance = slices.Clone(out[i].Guidance)
-		out[i].FollowUps = slices.Clone(out[i].FollowUps)
+// cloneBank copies tb deeply: callers may change what they are given.
+func cloneBank(tb handlers.TeamBank) handlers.TeamBank {
+	out := handlers.TeamBank{
+		Roles:      slices.Clone(tb.Roles),
+		Categories: slices.Clone(tb.Categories),
+		Questions:  slices.Clone(tb.Questions),
+		Hidden:     slices.Clone(tb.Hidden),
+	}
+	for i := range out.Roles {
+		out.Roles[i].Aliases = slices.Clone(out.Roles[i].Aliases)
+		out.Roles[i].Skills = slices.Clone(out.Roles[i].Skills)
+	}
+	for i := range out.Categories {
+		out.Categories[i].Aliases = slices.Clone(out.Categories[i].Aliases)
+	}
+	for i := range out.Questions {
+		out.Questions[i].Guidance = slices.Clone(out.Questions[i].Guidance)
+		out.Questions[i].FollowUps = slices.Clone(out.Questions[i].FollowUps)
 	}
 	return out
 }
 
-// CacheTeamQuestions starts keeping team questions in memory, kept fresh by
+// CacheTeamQuestions starts keeping team banks in memory, kept fresh by
 // LISTEN/NOTIFY on a dedicated connection, until ctx ends or Close. Call it
 // once, after Migrate. Until the listening connection is up (and whenever
 // it is down) reads simply go to the database.
@@ -146,6 +168,16 @@ func (db *DB) CacheTeamQuestions(ctx context.Context) {
 			}
 		}
 	}()
+}
+
+// TeamBankVersion returns a number that changes whenever the team's bank
+// (its questions, roles, categories and hidden questions) may have
+// changed, through any replica, and whether it can be trusted: only while
+// CacheTeamQuestions listens for the changes. It is the cache's
+// generation, so a change to any team's bank moves every team's version,
+// and so does the listening connection dropping or coming back.
+func (db *DB) TeamBankVersion(string) (uint64, bool) {
+	return db.cache.version()
 }
 
 // notifyTeam tells every replica's cache that the team's questions changed.

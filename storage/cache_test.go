@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -70,7 +71,7 @@ func TestTeamQuestionCache(t *testing.T) {
 	}
 	eventually(b, 1)
 	eventually(a, 1)
-	if _, err := a.ImportTeamQuestions(ctx, "T1", []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}); err != nil {
+	if _, err := a.ImportTeamBank(ctx, "T1", handlers.TeamImport{Questions: []handlers.TeamQuestion{{Role: "senior-backend", Category: "behavioral", Text: "Tell me about an outage.", CreatedBy: "import"}}}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(b, 2)
@@ -88,10 +89,11 @@ func TestTeamQuestionCache(t *testing.T) {
 	}
 }
 
-// TestTeamQuestionsVersion: the version handlers key their encoded answers
-// by moves after every change to a team's questions, through any replica,
-// and is trusted only while the cache listens for those changes.
-func TestTeamQuestionsVersion(t *testing.T) {
+// TestTeamBankVersion: the version handlers key their encoded answers by
+// moves after every change to a team's bank (questions, hidden questions),
+// through any replica, and is trusted only while the cache listens for
+// those changes.
+func TestTeamBankVersion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	q := handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: "How do you size a pool?", CreatedBy: "U1"}
@@ -111,7 +113,7 @@ func TestTeamQuestionsVersion(t *testing.T) {
 			return db
 		}
 		a, b := open(), open()
-		if _, ok := a.TeamQuestionsVersion("T1"); ok {
+		if _, ok := a.TeamBankVersion("T1"); ok {
 			t.Fatal("version trusted with no cache listening")
 		}
 		a.CacheTeamQuestions(ctx)
@@ -120,7 +122,7 @@ func TestTeamQuestionsVersion(t *testing.T) {
 			t.Helper()
 			deadline := time.Now().Add(5 * time.Second)
 			for {
-				if v, ok := a.TeamQuestionsVersion("T1"); ok && v != old {
+				if v, ok := a.TeamBankVersion("T1"); ok && v != old {
 					return v
 				}
 				if time.Now().After(deadline) {
@@ -138,6 +140,13 @@ func TestTeamQuestionsVersion(t *testing.T) {
 		if qs, err := a.TeamQuestions(ctx, "T1"); err != nil || len(qs) != 1 {
 			t.Fatalf("at the new version the team has %d questions (%v), want 1", len(qs), err)
 		}
+		if _, err := b.HideQuestion(ctx, "T1", "sbe-t01", "U1"); err != nil {
+			t.Fatal(err)
+		}
+		v = moved(v, "the version did not move after another replica hid a question")
+		if tb, err := a.TeamBank(ctx, "T1"); err != nil || len(tb.Hidden) != 1 {
+			t.Fatalf("at the new version the team hides %v (%v), want sbe-t01", tb.Hidden, err)
+		}
 		if err := b.RemoveTeamQuestion(ctx, "T1", added.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -150,30 +159,103 @@ func TestTeamQuestionsVersion(t *testing.T) {
 	t.Run("memstore", func(t *testing.T) {
 		t.Parallel()
 		s := memstore.New()
-		v0, ok := s.TeamQuestionsVersion("T1")
-		if !ok {
-			t.Fatal("memstore's version is not trusted")
+		var vs []uint64
+		version := func() {
+			v, ok := s.TeamBankVersion("T1")
+			if !ok {
+				t.Fatal("memstore's version is not trusted")
+			}
+			vs = append(vs, v)
 		}
+		version()
 		added, err := s.AddTeamQuestion(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v1, _ := s.TeamQuestionsVersion("T1")
-		imp := []handlers.TeamQuestion{{Role: q.Role, Category: q.Category, Text: q.Text, Guidance: []string{"Little's law"}}}
-		if _, err := s.ImportTeamQuestions(ctx, "T1", imp); err != nil {
+		version()
+		for range 2 { // the second changes nothing
+			if _, err := s.HideQuestion(ctx, "T1", "sbe-t01", "U1"); err != nil {
+				t.Fatal(err)
+			}
+			version()
+		}
+		if _, err := s.UnhideQuestion(ctx, "T1", "sbe-t01"); err != nil {
 			t.Fatal(err)
 		}
-		v2, _ := s.TeamQuestionsVersion("T1")
-		if _, err := s.ImportTeamQuestions(ctx, "T1", imp); err != nil { // unchanged
-			t.Fatal(err)
-		}
-		v3, _ := s.TeamQuestionsVersion("T1")
+		version()
 		if err := s.RemoveTeamQuestion(ctx, "T1", added.ID); err != nil {
 			t.Fatal(err)
 		}
-		v4, _ := s.TeamQuestionsVersion("T1")
-		if v1 == v0 || v2 == v1 || v3 != v2 || v4 == v3 {
-			t.Errorf("versions after add, import, same import, remove: %d %d %d %d %d", v0, v1, v2, v3, v4)
+		version()
+		if vs[1] == vs[0] || vs[2] == vs[1] || vs[3] != vs[2] || vs[4] == vs[3] || vs[5] == vs[4] {
+			t.Errorf("versions after add, hide, same hide, unhide, remove: %v", vs)
 		}
 	})
+}
+
+// TestTeamQuestionCacheOwnWrites: a replica sees its own change at once,
+// not when its NOTIFY comes back through the listening connection: a list
+// right after an add, an import or a remove on the same replica shows it.
+func TestTeamQuestionCacheOwnWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storagetest.NewDSN(t), storagetest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.CacheTeamQuestions(ctx)
+	fill := func() {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			if _, err := db.TeamQuestions(ctx, "T1"); err != nil {
+				t.Fatal(err)
+			}
+			if storage.Cached(db, "T1") {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("team questions are never served from the cache")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	has := func(id string) bool {
+		qs, err := db.TeamQuestions(ctx, "T1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			if q.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	const rounds = 40
+	missed := 0
+	for i := range rounds {
+		fill()
+		q, err := db.AddTeamQuestion(ctx, handlers.TeamQuestion{TeamID: "T1", Role: "senior-backend", Category: "technical", Text: fmt.Sprintf("Question %d?", i), CreatedBy: "U1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !has(q.ID) {
+			missed++
+		}
+		fill()
+		if err := db.RemoveTeamQuestion(ctx, "T1", q.ID); err != nil {
+			t.Fatal(err)
+		}
+		if has(q.ID) {
+			missed++
+		}
+	}
+	if missed > 0 {
+		t.Errorf("%d of %d reads right after this replica's own write missed it", missed, 2*rounds)
+	}
 }

@@ -47,7 +47,8 @@ func postedQuestions(ctx context.Context, t *testing.T, s store) {
 		t.Fatalf("ClaimDailyPost = %v, %v", ok, err)
 	}
 	daily := handlers.Post{TeamID: "T1", ChannelID: "C3", QuestionID: "sbe-t02", MessageTS: "1700000000.000300", Source: "daily", At: t0}
-	if err := s.MarkDailyPosted(ctx, sc.ID, "2026-03-02", "replica-a", daily); err != nil {
+	next := handlers.DailyAdvance{ScheduleID: sc.ID, Date: "2026-03-02", From: t0, To: t0.Add(24 * time.Hour)}
+	if err := s.MarkDailyPosted(ctx, sc.ID, "2026-03-02", "replica-a", daily, next); err != nil {
 		t.Fatalf("MarkDailyPosted: %v", err)
 	}
 

@@ -25,7 +25,8 @@ const testTimeout = 30 * time.Second
 // the import that `interviewbot questions import` runs on the database.
 type store interface {
 	handlers.Store
-	ImportTeamQuestions(ctx context.Context, teamID string, qs []handlers.TeamQuestion) (handlers.ImportResult, error)
+	ImportTeamBank(ctx context.Context, teamID string, in handlers.TeamImport) (handlers.ImportResult, error)
+	TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error)
 }
 
 // implementation is one store under test.
@@ -91,13 +92,23 @@ func behaviours() []behaviour {
 		{"kits: invalid kits are refused", kitsInvalid},
 		{"team questions: one live question per text", teamQuestionsUnique},
 		{"team questions: import adds, updates, is idempotent", teamQuestionsImport},
+		{"team bank: import by id updates in place", teamImportByID},
+		{"team bank: a dry run writes nothing", teamImportDryRun},
+		{"team bank: sync removes what the file lacks", teamImportSync},
+		{"team bank: two questions may swap wordings", teamImportSwap},
+		{"team bank: one live question per key", teamImportConflict},
+		{"team bank: roles and categories", teamImportRoles},
+		{"team bank: hide and unhide", teamHide},
 		{"leases: a restarted instance releases its own", releaseLeases},
-		{"schedules: save, replace, pause, list, delete", schedulesLifecycle},
+		{"schedules: add, limit, update, pause, list, delete", schedulesLifecycle},
+		{"schedules: due, never computed, advance", schedulesDue},
+		{"schedules: a pause until a date ends on it", schedulesPauseEnds},
+		{"schedules: a channel's skipped dates", schedulesSkips},
 		{"schedules: invalid schedules are refused", schedulesInvalid},
 		{"daily: claim, release, mark posted, skip, history", dailyClaims},
 		{"daily: an expired claim is taken over", dailyExpiredClaimTakenOver},
 		{"daily: unknown schedules and bad dates", dailyUnknownSchedule},
-		{"daily: deleting a schedule deletes its posts", dailyDeletedWithSchedule},
+		{"daily: a schedule made again finds the day's post", dailyDeletedWithSchedule},
 		{"daily: concurrent claims have one winner", dailyConcurrentClaims},
 	}
 }
@@ -666,16 +677,19 @@ func teamQuestionsImport(ctx context.Context, t *testing.T, s store) {
 		}
 	}
 	addQuestion(ctx, t, s, "T1", "How do you size a connection pool?") // added by hand earlier, no guidance
-	res, err := s.ImportTeamQuestions(ctx, "T1", bankRows())
+	res, err := s.ImportTeamBank(ctx, "T1", handlers.TeamImport{Questions: bankRows()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (handlers.ImportResult{Added: 1, Updated: 1}) {
-		t.Errorf("first import = %+v, want 1 added, 1 updated", res)
+	if got := counts(res); got != "1 added, 1 updated, 0 removed, 0 unchanged" {
+		t.Errorf("first import: %s, want 1 added, 1 updated", got)
 	}
-	res, err = s.ImportTeamQuestions(ctx, "T1", bankRows())
-	if err != nil || res != (handlers.ImportResult{Unchanged: 2}) {
-		t.Errorf("second import = %+v, %v; want 2 unchanged", res, err)
+	if len(res.Added) != 1 || res.Added[0].ID != "team-2" || res.Updated[0].ID != "team-1" {
+		t.Errorf("first import: added %+v, updated %+v", res.Added, res.Updated)
+	}
+	res, err = s.ImportTeamBank(ctx, "T1", handlers.TeamImport{Questions: bankRows()})
+	if err != nil || counts(res) != "0 added, 0 updated, 0 removed, 2 unchanged" || res.Changed() {
+		t.Errorf("second import = %s, %v; want 2 unchanged", counts(res), err)
 	}
 	got := listQuestions(ctx, t, s, "T1")
 	if len(got) != 2 || !reflect.DeepEqual(got[0].Guidance, bankRows()[0].Guidance) || !reflect.DeepEqual(got[0].FollowUps, bankRows()[0].FollowUps) || got[1].Guidance != nil {
@@ -684,7 +698,7 @@ func teamQuestionsImport(ctx context.Context, t *testing.T, s store) {
 	// All or nothing: a bad row refuses the whole import.
 	bad := append(bankRows(), handlers.TeamQuestion{Role: "senior-backend", Category: "technical", Text: strings.Repeat("x", 501), CreatedBy: "import"})
 	bad[1].Guidance = []string{"changed"}
-	if _, err := s.ImportTeamQuestions(ctx, "T1", bad); err == nil {
+	if _, err := s.ImportTeamBank(ctx, "T1", handlers.TeamImport{Questions: bad}); err == nil {
 		t.Fatal("an import with an over-long question succeeded")
 	}
 	if after := listQuestions(ctx, t, s, "T1"); !reflect.DeepEqual(after, got) {

@@ -8,24 +8,21 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/storage/internal/rules"
 )
 
-// dailyPostColumns selects a daily_posts row as a dailyPostRow; the date
-// comes back as text so it reads exactly as handlers wrote it.
-const dailyPostColumns = `schedule_id, to_char(local_date, 'YYYY-MM-DD') AS local_date, state,
-	claimed_by, question_id, message_ts, attempts`
-
 type dailyPostRow struct {
-	ScheduleID int64  `db:"schedule_id"`
-	LocalDate  string `db:"local_date"`
-	State      string `db:"state"`
-	ClaimedBy  string `db:"claimed_by"`
-	QuestionID string `db:"question_id"`
-	MessageTS  string `db:"message_ts"`
-	Attempts   int    `db:"attempts"`
+	ScheduleID int64          `db:"schedule_id"`
+	LocalDate  string         `db:"local_date"`
+	State      string         `db:"state"`
+	ClaimedBy  string         `db:"claimed_by"`
+	QuestionID string         `db:"question_id"`
+	MessageTS  string         `db:"message_ts"`
+	Attempts   int            `db:"attempts"`
+	History    pq.StringArray `db:"history"`
 }
 
 func (r dailyPostRow) toDailyPost() handlers.DailyPost {
@@ -37,15 +34,18 @@ func (r dailyPostRow) toDailyPost() handlers.DailyPost {
 		QuestionID: r.QuestionID,
 		MessageTS:  r.MessageTS,
 		Attempts:   r.Attempts,
+		History:    r.History,
 	}
 }
 
-// ClaimDailyPost takes the post of (scheduleID, localDate) for owner until
-// until: it inserts the claim, or takes over a claim that is not posted and
-// whose lease (or retry time) is not after now. It returns the row as it
-// stands; ok is false when the lease is held (by anyone, owner included:
-// two overlapping attempts of one process must not both post) or the day
-// was posted or skipped. A missing schedule is handlers.ErrNotFound.
+// ClaimDailyPost takes the post of scheduleID's channel, role and category
+// on localDate for owner until until: it inserts the claim, or takes over a
+// claim that is not posted, carries no message and whose lease (or retry
+// time) is not after now. A won claim comes back with the channel's daily
+// history. Otherwise ok is false and the row is returned as it stands: the
+// lease is held (by anyone, owner included: two overlapping attempts of one
+// process must not both post), or the day was posted or skipped, perhaps
+// by a schedule since removed. A missing schedule is handlers.ErrNotFound.
 //
 // One statement decides, so two replicas racing for the same day cannot
 // both win: the primary key serialises them.
@@ -55,29 +55,37 @@ func (db *DB) ClaimDailyPost(ctx context.Context, scheduleID int64, localDate, o
 		return handlers.DailyPost{}, false, fmt.Errorf("%s: %w", op, err)
 	}
 	const claim = `
-		INSERT INTO daily_posts (team_id, schedule_id, local_date, state, claimed_by, claim_expires_at)
-		SELECT team_id, id, $2::date, 'claimed', $3::text, $5::timestamptz FROM daily_schedules WHERE id = $1
-		ON CONFLICT (schedule_id, local_date) DO UPDATE
-		SET claimed_by = EXCLUDED.claimed_by, claim_expires_at = EXCLUDED.claim_expires_at
-		WHERE daily_posts.state = 'claimed'
-		  AND daily_posts.claim_expires_at <= $4
-		RETURNING ` + dailyPostColumns
+		WITH sched AS (SELECT team_id, channel_id, role, category, id FROM daily_schedules WHERE id = $1),
+		claim AS (
+			INSERT INTO daily_posts (team_id, channel_id, role, category, schedule_id, local_date, state, claimed_by, claim_expires_at)
+			SELECT team_id, channel_id, role, category, id, $2::date, 'claimed', $3::text, $5::timestamptz FROM sched
+			ON CONFLICT (team_id, channel_id, role, category, local_date) DO UPDATE
+			SET claimed_by = EXCLUDED.claimed_by, claim_expires_at = EXCLUDED.claim_expires_at, schedule_id = EXCLUDED.schedule_id
+			WHERE daily_posts.state = 'claimed' AND daily_posts.message_ts = ''
+			  AND daily_posts.claim_expires_at <= $4
+			RETURNING *)
+		SELECT c.schedule_id, to_char(c.local_date, 'YYYY-MM-DD') AS local_date, c.state, c.claimed_by,
+		       c.question_id, c.message_ts, c.attempts,
+		       ARRAY(SELECT p.question_id FROM channel_posts p
+		             WHERE p.team_id = c.team_id AND p.channel_id = c.channel_id AND p.source = 'daily'
+		             ORDER BY p.posted_at, p.message_ts COLLATE "C", p.question_id COLLATE "C") AS history
+		FROM claim c`
 	var row dailyPostRow
 	err := sqlx.GetContext(ctx, db.q, &row, claim, scheduleID, localDate, owner, now, until)
 	ok := err == nil
 	if errors.Is(err, sql.ErrNoRows) {
 		// Held by another owner, settled, or no such schedule: which one?
-		err = db.dailyPost(ctx, &row, scheduleID, localDate)
+		const query = `
+			SELECT p.schedule_id, to_char(p.local_date, 'YYYY-MM-DD') AS local_date, p.state, p.claimed_by,
+			       p.question_id, p.message_ts, p.attempts
+			FROM daily_schedules s JOIN daily_posts p USING (team_id, channel_id, role, category)
+			WHERE s.id = $1 AND p.local_date = $2::date`
+		err = sqlx.GetContext(ctx, db.q, &row, query, scheduleID, localDate)
 	}
 	if err != nil {
 		return handlers.DailyPost{}, false, db.opError(op, err)
 	}
 	return row.toDailyPost(), ok, nil
-}
-
-func (db *DB) dailyPost(ctx context.Context, row *dailyPostRow, scheduleID int64, localDate string) error {
-	const query = `SELECT ` + dailyPostColumns + ` FROM daily_posts WHERE schedule_id = $1 AND local_date = $2::date`
-	return sqlx.GetContext(ctx, db.q, row, query, scheduleID, localDate)
 }
 
 // ReleaseDailyPost gives up owner's claim after a failed attempt, counting
@@ -95,13 +103,14 @@ func (db *DB) ReleaseDailyPost(ctx context.Context, scheduleID int64, localDate,
 	return db.affectedOne(op, res, err)
 }
 
-// MarkDailyPosted records that owner made the post p (state posted, its ts
-// and question) and logs p in the channel's post history, in one
-// transaction. Marking the same message again is a no-op. When owner's claim
-// was taken over meanwhile, p is still logged (the message is in the
+// MarkDailyPosted records, in one statement, that owner made the post p of
+// its claim (state posted, its ts and question), logs p in the channel's
+// post history and moves the schedule on as next says (see
+// AdvanceSchedule). Marking the same message again is a no-op. When owner's
+// claim was taken over meanwhile, p is still logged (the message is in the
 // channel) but the post stays the new holder's, and the error wraps
-// handlers.ErrConflict.
-func (db *DB) MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, owner string, p handlers.Post) error {
+// handlers.ErrConflict. A missing claim is handlers.ErrNotFound.
+func (db *DB) MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, owner string, p handlers.Post, next handlers.DailyAdvance) error {
 	op := fmt.Sprintf("mark daily post %d/%s posted", scheduleID, localDate)
 	if err := errors.Join(rules.CheckLocalDate(localDate), rules.CheckOwner(owner), rules.CheckPost(p)); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
@@ -109,42 +118,46 @@ func (db *DB) MarkDailyPosted(ctx context.Context, scheduleID int64, localDate, 
 	if p.At.IsZero() {
 		p.At = time.Now()
 	}
-	var lost bool
-	err := db.inTx(ctx, func(tx *DB) error {
-		if err := tx.RecordPost(ctx, p); err != nil {
-			return err
-		}
-		const mark = `
+	mark := `
+		WITH cur AS (SELECT state, message_ts FROM daily_posts WHERE schedule_id = $1 AND local_date = $2::date),
+		mark AS (
 			UPDATE daily_posts SET state = 'posted', question_id = $4, message_ts = $5, posted_at = $6
-			WHERE schedule_id = $1 AND local_date = $2::date AND state = 'claimed' AND claimed_by = $3`
-		res, err := tx.q.ExecContext(ctx, mark, scheduleID, localDate, owner, p.QuestionID, p.MessageTS, p.At)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		var row dailyPostRow
-		if err := tx.dailyPost(ctx, &row, scheduleID, localDate); err != nil {
-			return err
-		}
-		// Marked already with this message (a retry), or someone else's.
-		lost = row.State != "posted" || row.MessageTS != p.MessageTS
-		return nil
-	})
-	if err != nil {
-		return db.opError(op, err)
+			WHERE schedule_id = $1 AND local_date = $2::date AND state = 'claimed' AND claimed_by = $3
+			RETURNING 1),
+		log AS (
+			INSERT INTO channel_posts (team_id, channel_id, question_id, message_ts, source, posted_at)
+			SELECT $7, $8, $4, $5, 'daily', $6 WHERE EXISTS (SELECT 1 FROM cur)
+			ON CONFLICT (team_id, channel_id, question_id, message_ts) DO NOTHING),
+		adv AS (
+			UPDATE daily_schedules SET ` + fmt.Sprintf(advanceSet, "$10::timestamptz", "$2::date") + `
+			WHERE id = $1 AND next_due_at IS NOT DISTINCT FROM $9 AND EXISTS (SELECT 1 FROM mark))
+		SELECT (SELECT count(*) FROM mark) AS marked, COALESCE((SELECT state FROM cur), '') AS state,
+		       COALESCE((SELECT message_ts FROM cur), '') AS message_ts`
+	var res struct {
+		Marked    int    `db:"marked"`
+		State     string `db:"state"`
+		MessageTS string `db:"message_ts"`
 	}
-	if lost {
+	err := sqlx.GetContext(ctx, db.q, &res, mark, scheduleID, localDate, owner, p.QuestionID, p.MessageTS, p.At,
+		p.TeamID, p.ChannelID, nullTime(next.From), nullTime(next.To))
+	switch {
+	case err != nil:
+		return db.opError(op, err)
+	case res.Marked == 1, res.State == "posted" && res.MessageTS == p.MessageTS:
+		return nil // marked, or marked already: a retry
+	case res.State == "":
+		return fmt.Errorf("%s: no claim: %w", op, handlers.ErrNotFound)
+	default:
 		return fmt.Errorf("%s: %s no longer holds the claim: %w", op, owner, handlers.ErrConflict)
 	}
-	return nil
 }
 
-// SkipDailyPost records that (scheduleID, localDate) is skipped, for reason,
-// unless the day already has a row (claimed, posted or skipped); inserted
-// says whether this call recorded it. A zero at means now.
-func (db *DB) SkipDailyPost(ctx context.Context, scheduleID int64, localDate, reason string, at time.Time) (bool, error) {
+// SkipDailyPost records that the post of scheduleID's channel, role and
+// category on localDate is skipped, for reason, unless the day already has
+// a row (claimed, posted or skipped), and moves the schedule on as next
+// says (see AdvanceSchedule), in one statement; inserted says whether this
+// call recorded the skip. A zero at means now.
+func (db *DB) SkipDailyPost(ctx context.Context, scheduleID int64, localDate, reason string, at time.Time, next handlers.DailyAdvance) (bool, error) {
 	op := fmt.Sprintf("skip daily post %d/%s", scheduleID, localDate)
 	if err := errors.Join(rules.CheckLocalDate(localDate), rules.CheckReason(reason)); err != nil {
 		return false, fmt.Errorf("%s: %w", op, err)
@@ -152,21 +165,28 @@ func (db *DB) SkipDailyPost(ctx context.Context, scheduleID int64, localDate, re
 	if at.IsZero() {
 		at = time.Now()
 	}
-	const skip = `
-		INSERT INTO daily_posts (team_id, schedule_id, local_date, state, skipped_at, skip_reason)
-		SELECT team_id, id, $2::date, 'skipped', $4::timestamptz, $3::text FROM daily_schedules WHERE id = $1
-		ON CONFLICT (schedule_id, local_date) DO NOTHING`
-	res, err := db.q.ExecContext(ctx, skip, scheduleID, localDate, reason, at)
-	if err := db.affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
-		return err == nil, err
+	skip := `
+		WITH sched AS (SELECT team_id, channel_id, role, category, id FROM daily_schedules WHERE id = $1),
+		ins AS (
+			INSERT INTO daily_posts (team_id, channel_id, role, category, schedule_id, local_date, state, skipped_at, skip_reason)
+			SELECT team_id, channel_id, role, category, id, $2::date, 'skipped', $4::timestamptz, $3::text FROM sched
+			ON CONFLICT (team_id, channel_id, role, category, local_date) DO NOTHING
+			RETURNING 1),
+		adv AS (
+			UPDATE daily_schedules SET ` + fmt.Sprintf(advanceSet, "$6::timestamptz", "$2::date") + `
+			WHERE id = $1 AND next_due_at IS NOT DISTINCT FROM $5)
+		SELECT (SELECT count(*) FROM sched) AS found, (SELECT count(*) FROM ins) AS inserted`
+	var res struct {
+		Found    int `db:"found"`
+		Inserted int `db:"inserted"`
 	}
-	// Nothing inserted: the day has a row already, or there is no such
-	// schedule.
-	var row dailyPostRow
-	if err := db.dailyPost(ctx, &row, scheduleID, localDate); err != nil {
+	if err := sqlx.GetContext(ctx, db.q, &res, skip, scheduleID, localDate, reason, at, nullTime(next.From), nullTime(next.To)); err != nil {
 		return false, db.opError(op, err)
 	}
-	return false, nil
+	if res.Found == 0 {
+		return false, fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
+	}
+	return res.Inserted == 1, nil
 }
 
 // DailyHistory returns the ids of the questions daily schedules posted in

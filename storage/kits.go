@@ -19,7 +19,8 @@ import (
 // existing one; with ~887 million ids, needing a second try is already rare.
 const kitIDAttempts = 5
 
-const kitColumns = `id, team_id, channel_id, role, created_by, created_at, parent_ts, finished_at`
+const kitColumns = `id, team_id, channel_id, role, created_by, created_at, parent_ts, finished_at,
+	panel, interview_at, zone, candidate, closed_at, deleted_at, attempts, abandoned_at`
 
 type kitRow struct {
 	ID         string       `db:"id"`
@@ -30,10 +31,47 @@ type kitRow struct {
 	CreatedAt  time.Time    `db:"created_at"`
 	ParentTS   string       `db:"parent_ts"`
 	FinishedAt sql.NullTime `db:"finished_at"`
+	// Panel kits.
+	Panel       pq.StringArray `db:"panel"`
+	InterviewAt sql.NullTime   `db:"interview_at"`
+	Zone        string         `db:"zone"`
+	Candidate   string         `db:"candidate"`
+	ClosedAt    sql.NullTime   `db:"closed_at"`
+	DeletedAt   sql.NullTime   `db:"deleted_at"`
+	Attempts    int            `db:"attempts"`
+	AbandonedAt sql.NullTime   `db:"abandoned_at"`
 	// Set only when inserting: reads return the lease through ClaimKit's
 	// ok, not in handlers.Kit.
 	ClaimedBy      string    `db:"claimed_by"`
 	ClaimExpiresAt time.Time `db:"claim_expires_at"`
+}
+
+func (r kitRow) toKit() handlers.Kit {
+	k := handlers.Kit{
+		ID:        r.ID,
+		TeamID:    r.TeamID,
+		ChannelID: r.ChannelID,
+		Role:      r.Role,
+		CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt.UTC(),
+		ParentTS:  r.ParentTS,
+		Finished:  r.FinishedAt.Valid,
+		Zone:      r.Zone,
+		Candidate: r.Candidate,
+		Deleted:   r.DeletedAt.Valid,
+		Attempts:  r.Attempts,
+		Abandoned: r.AbandonedAt.Valid,
+	}
+	if len(r.Panel) > 0 {
+		k.Panel = []string(r.Panel)
+	}
+	if r.InterviewAt.Valid {
+		k.InterviewAt = r.InterviewAt.Time.UTC()
+	}
+	if r.ClosedAt.Valid {
+		k.ClosedAt = r.ClosedAt.Time.UTC()
+	}
+	return k
 }
 
 type kitItemRow struct {
@@ -63,6 +101,11 @@ func (db *DB) CreateKit(ctx context.Context, k handlers.Kit, owner string, until
 	}
 	k.CreatedAt = k.CreatedAt.UTC().Truncate(time.Microsecond) // as Postgres keeps it
 	k.ParentTS, k.Finished = "", false
+	k.ClosedAt, k.Deleted, k.Attempts, k.Abandoned = time.Time{}, false, 0, false
+	k.Panel = append([]string(nil), k.Panel...)
+	if !k.InterviewAt.IsZero() {
+		k.InterviewAt = k.InterviewAt.UTC().Truncate(time.Microsecond)
+	}
 	k.Items = append([]handlers.KitItem(nil), k.Items...)
 	for i := range k.Items {
 		k.Items[i].ReplyTS = ""
@@ -84,8 +127,10 @@ func (db *DB) CreateKit(ctx context.Context, k handlers.Kit, owner string, until
 
 func (db *DB) insertKit(ctx context.Context, k handlers.Kit, owner string, until time.Time) error {
 	const insertKit = `
-		INSERT INTO kits (id, team_id, channel_id, role, created_by, created_at, claimed_by, claim_expires_at)
-		VALUES (:id, :team_id, :channel_id, :role, :created_by, :created_at, :claimed_by, :claim_expires_at)`
+		INSERT INTO kits (id, team_id, channel_id, role, created_by, created_at, claimed_by, claim_expires_at,
+			panel, interview_at, zone, candidate)
+		VALUES (:id, :team_id, :channel_id, :role, :created_by, :created_at, :claimed_by, :claim_expires_at,
+			:panel, :interview_at, :zone, :candidate)`
 	row := kitRow{
 		ID:             k.ID,
 		TeamID:         k.TeamID,
@@ -95,6 +140,13 @@ func (db *DB) insertKit(ctx context.Context, k handlers.Kit, owner string, until
 		CreatedAt:      k.CreatedAt,
 		ClaimedBy:      owner,
 		ClaimExpiresAt: until,
+		Panel:          pq.StringArray(k.Panel),
+		InterviewAt:    sql.NullTime{Time: k.InterviewAt, Valid: !k.InterviewAt.IsZero()},
+		Zone:           k.Zone,
+		Candidate:      k.Candidate,
+	}
+	if row.Panel == nil {
+		row.Panel = pq.StringArray{} // the column is NOT NULL
 	}
 	if _, err := sqlx.NamedExecContext(ctx, db.q, insertKit, row); err != nil {
 		return err
@@ -194,9 +246,34 @@ func (db *DB) FinishKit(ctx context.Context, id, owner string, finished bool, re
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	const release = `
-		UPDATE kits SET claimed_by = '', claim_expires_at = $3
+		UPDATE kits SET claimed_by = '', claim_expires_at = $3, attempts = attempts + 1
 		WHERE id = $1 AND claimed_by = $2 AND finished_at IS NULL`
 	res, err := db.q.ExecContext(ctx, release, id, owner, retryAt)
+	if err := db.affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
+		return err
+	}
+	var exists bool
+	if err := sqlx.GetContext(ctx, db.q, &exists, `SELECT EXISTS (SELECT 1 FROM kits WHERE id = $1)`, id); err != nil {
+		return db.opError(op, err)
+	}
+	if !exists {
+		return fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
+	}
+	return nil
+}
+
+// AbandonKit stops posting kit id for good: it is no longer resumed and
+// its lease is ended. Abandoning a finished or abandoned kit changes
+// nothing.
+func (db *DB) AbandonKit(ctx context.Context, id string, at time.Time) error {
+	op := fmt.Sprintf("abandon kit %q", id)
+	if !rules.Storable(id) {
+		return fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
+	}
+	const abandon = `
+		UPDATE kits SET abandoned_at = COALESCE(abandoned_at, $2), claimed_by = '', claim_expires_at = NULL
+		WHERE id = $1 AND finished_at IS NULL`
+	res, err := db.q.ExecContext(ctx, abandon, id, at)
 	if err := db.affectedOne(op, res, err); !errors.Is(err, handlers.ErrNotFound) {
 		return err
 	}
@@ -259,7 +336,7 @@ func (db *DB) ChannelKits(ctx context.Context, teamID, channelID string, limit i
 func (db *DB) UnfinishedKits(ctx context.Context, since, now time.Time) ([]handlers.Kit, error) {
 	const query = `
 		SELECT ` + kitColumns + ` FROM kits
-		WHERE finished_at IS NULL AND created_at > $1
+		WHERE finished_at IS NULL AND abandoned_at IS NULL AND created_at > $1
 		  AND (claim_expires_at IS NULL OR claim_expires_at <= $2)
 		ORDER BY created_at, id COLLATE "C"`
 	var rows []kitRow
@@ -285,16 +362,7 @@ func (db *DB) withItems(ctx context.Context, rows []kitRow) ([]handlers.Kit, err
 	for i, r := range rows {
 		ids = append(ids, r.ID)
 		index[r.ID] = i
-		kits = append(kits, handlers.Kit{
-			ID:        r.ID,
-			TeamID:    r.TeamID,
-			ChannelID: r.ChannelID,
-			Role:      r.Role,
-			CreatedBy: r.CreatedBy,
-			CreatedAt: r.CreatedAt.UTC(),
-			ParentTS:  r.ParentTS,
-			Finished:  r.FinishedAt.Valid,
-		})
+		kits = append(kits, r.toKit())
 	}
 	const query = `
 		SELECT team_id, kit_id, position, question_id, category, reply_ts
@@ -394,7 +462,12 @@ func (db *DB) ReleaseLeases(ctx context.Context, owner string, now time.Time) er
 		}
 		const daily = `UPDATE daily_posts SET claimed_by = '', claim_expires_at = $2
 			WHERE claimed_by = $1 AND state = 'claimed'`
-		_, err := tx.q.ExecContext(ctx, daily, owner, now)
+		if _, err := tx.q.ExecContext(ctx, daily, owner, now); err != nil {
+			return err
+		}
+		const reminders = `UPDATE kit_reminders SET claimed_by = '', claim_expires_at = $2
+			WHERE claimed_by = $1 AND state = 'claimed'`
+		_, err := tx.q.ExecContext(ctx, reminders, owner, now)
 		return err
 	})
 	if err != nil {

@@ -94,9 +94,9 @@ func tables(ctx context.Context, t *testing.T, db *sql.DB) []string {
 
 func wantTables() []string {
 	return []string{
-		"channel_posts", "daily_posts", "daily_schedules", "kit_items", "kits",
+		"channel_posts", "daily_posts", "daily_schedules", "daily_skips", "hidden_questions", "kit_items", "kit_reminders", "kits",
 		"personal_daily_posts", "personal_schedules", "practice_profiles", "practice_sends",
-		"ratings", "schema_migrations", "self_checks", "team_questions", "votes",
+		"ratings", "schema_migrations", "scorecard_answers", "scorecards", "self_checks", "team_categories", "team_questions", "team_roles", "votes",
 	}
 }
 

@@ -250,8 +250,13 @@ func (db *DB) PausePersonalSchedule(ctx context.Context, id int64, reason string
 	return db.affectedOne(fmt.Sprintf("pause personal schedule %d", id), res, err)
 }
 
+// personalPostColumns selects a personal_daily_posts row as a dailyPostRow;
+// the date comes back as text so it reads exactly as handlers wrote it.
+const personalPostColumns = `schedule_id, to_char(local_date, 'YYYY-MM-DD') AS local_date, state,
+	claimed_by, question_id, message_ts, attempts`
+
 func (db *DB) personalPost(ctx context.Context, row *dailyPostRow, scheduleID int64, localDate string) error {
-	const query = `SELECT ` + dailyPostColumns + ` FROM personal_daily_posts WHERE schedule_id = $1 AND local_date = $2::date`
+	const query = `SELECT ` + personalPostColumns + ` FROM personal_daily_posts WHERE schedule_id = $1 AND local_date = $2::date`
 	return sqlx.GetContext(ctx, db.q, row, query, scheduleID, localDate)
 }
 
@@ -269,7 +274,7 @@ func (db *DB) ClaimPersonalPost(ctx context.Context, scheduleID int64, localDate
 		SET claimed_by = EXCLUDED.claimed_by, claim_expires_at = EXCLUDED.claim_expires_at
 		WHERE personal_daily_posts.state = 'claimed'
 		  AND personal_daily_posts.claim_expires_at <= $4
-		RETURNING ` + dailyPostColumns
+		RETURNING ` + personalPostColumns
 	var row dailyPostRow
 	err := sqlx.GetContext(ctx, db.q, &row, claim, scheduleID, localDate, owner, now, until)
 	ok := err == nil

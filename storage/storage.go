@@ -57,6 +57,8 @@ type DB struct {
 	dsn       string
 	stopCache context.CancelFunc
 	cacheDone *sync.WaitGroup
+	// gate is the pool's connector; HoldUntil closes it.
+	gate *gatedConnector
 }
 
 var _ handlers.Store = (*DB)(nil)
@@ -78,26 +80,61 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	}
 	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database: malformed connection string: %w", redact(err, dsn))
+		return nil, fmt.Errorf("open database: %w", dsnError(err, dsn))
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = defaultConnectTimeout
 	}
 	connector, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", redact(err, dsn))
+		return nil, fmt.Errorf("open database: %w", dsnError(err, dsn))
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	sqlDB := sql.OpenDB(connector)
+	gate := &gatedConnector{Connector: connector}
+	sqlDB := sql.OpenDB(gate)
 	sqlDB.SetMaxOpenConns(maxOpenConns)
 	sqlDB.SetMaxIdleConns(maxOpenConns)
 	sqlDB.SetConnMaxIdleTime(connMaxIdleTime)
 	sqlDB.SetConnMaxLifetime(connMaxLifetime)
 	pool := sqlx.NewDb(sqlDB, "postgres")
-	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64), cache: &teamCache{}, dsn: dsn, cacheDone: new(sync.WaitGroup)}, nil
+	return &DB{pool: pool, q: pool, log: log, failures: new(atomic.Uint64), cache: &teamCache{}, dsn: dsn, cacheDone: new(sync.WaitGroup), gate: gate}, nil
+}
+
+// ErrSchemaNotReady is the error of every operation of a store held by
+// HoldUntil before its schema is migrated.
+var ErrSchemaNotReady = errors.New("the database schema is not migrated yet")
+
+// HoldUntil makes the store open no connection until ready is closed:
+// every operation until then, Migrate included, fails at once with
+// ErrSchemaNotReady. Call it right after Open, before any use, and migrate
+// through another store, closing ready once that succeeded.
+//
+// A bot that started while Postgres was down serves without it; when
+// Postgres comes back, its writes must not reach a schema that is missing
+// or older than the code until its migrations have run.
+func (db *DB) HoldUntil(ready <-chan struct{}) {
+	db.gate.ready.Store(&ready)
+}
+
+// gatedConnector refuses to connect until its ready channel, if any, is
+// closed. A pool that never connected has no idle connection to bypass it.
+type gatedConnector struct {
+	driver.Connector
+	ready atomic.Pointer[<-chan struct{}]
+}
+
+func (c *gatedConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if ready := c.ready.Load(); ready != nil {
+		select {
+		case <-*ready:
+		default:
+			return nil, ErrSchemaNotReady
+		}
+	}
+	return c.Connector.Connect(ctx)
 }
 
 // Close closes the pool's connections. Call it last, after everything that
@@ -161,6 +198,23 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *DB) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// errKeyValueDSN is the whole error for a key=value connection string lib/pq
+// refuses: its own message quotes the part it choked on, which may be a piece
+// of the password (after an unquoted space, a stray quote).
+var errKeyValueDSN = errors.New("malformed key=value connection string: " +
+	"put a value holding spaces, quotes or backslashes in single quotes, " +
+	`escaping ' and \ inside with a backslash, and check the values of port, ` +
+	"sslmode and connect_timeout")
+
+// dsnError describes why dsn was refused without any part of dsn, which may
+// hold a password and would end up in logs.
+func dsnError(err error, dsn string) error {
+	if !strings.Contains(dsn, "://") {
+		return errKeyValueDSN
+	}
+	return fmt.Errorf("malformed connection string: %w", redact(err, dsn))
 }
 
 // redact removes the connection string (and so any password in it) from a

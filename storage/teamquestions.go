@@ -87,11 +87,15 @@ func (db *DB) AddTeamQuestion(ctx context.Context, q handlers.TeamQuestion) (han
 	}
 	var added teamQuestionRow
 	err = db.inTx(ctx, func(tx *DB) error {
+		if err := tx.lockTeam(ctx, q.TeamID); err != nil {
+			return err
+		}
 		if err := sqlx.GetContext(ctx, tx.q, &added, query, args...); err != nil {
 			return err
 		}
 		return tx.notifyTeam(ctx, q.TeamID)
 	})
+	db.cache.invalidate(q.TeamID)
 	if err != nil {
 		return handlers.TeamQuestion{}, db.opError("add team question", err)
 	}
@@ -111,6 +115,9 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 		WHERE id = $1 AND team_id = $2 AND deleted_at IS NULL`
 	var affected int64
 	err := db.inTx(ctx, func(tx *DB) error {
+		if err := tx.lockTeam(ctx, teamID); err != nil {
+			return err
+		}
 		res, err := tx.q.ExecContext(ctx, remove, n, teamID)
 		if err != nil {
 			return err
@@ -120,6 +127,7 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 		}
 		return tx.notifyTeam(ctx, teamID)
 	})
+	db.cache.invalidate(teamID)
 	if err != nil {
 		return db.opError("remove team question", err)
 	}
@@ -132,85 +140,12 @@ func (db *DB) RemoveTeamQuestion(ctx context.Context, teamID, id string) error {
 // TeamQuestions lists the team's questions in the order they were added,
 // from the cache when CacheTeamQuestions keeps one.
 func (db *DB) TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error) {
-	cached, gen, ok := db.cache.get(teamID)
-	if ok {
-		return cached, nil
-	}
-	const query = `
-		SELECT ` + teamQuestionColumns + `
-		FROM team_questions
-		WHERE team_id = $1 AND deleted_at IS NULL
-		ORDER BY id`
-	var rows []teamQuestionRow
-	if err := sqlx.SelectContext(ctx, db.q, &rows, query, teamID); err != nil {
-		return nil, db.opError("team questions", err)
-	}
-	out := make([]handlers.TeamQuestion, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.toTeamQuestion())
-	}
-	db.cache.put(teamID, out, gen)
-	return out, nil
-}
-
-// TeamQuestionsVersion returns a number that changes whenever the team's
-// questions may have changed, through any replica, and whether it can be
-// trusted: only while CacheTeamQuestions listens for the changes. It is the
-// cache's generation, so a change to any team's questions moves every
-// team's version, and so does the listening connection dropping or coming
-// back.
-func (db *DB) TeamQuestionsVersion(string) (uint64, bool) {
-	return db.cache.version()
-}
-
-// ImportTeamQuestions adds the questions the team lacks and updates those it
-// has (same role, category and text key), in one transaction. The unique
-// text key decides "has", so two imports racing cannot add a question
-// twice; a row whose text, guidance and follow-ups are unchanged is not
-// written at all, so importing a file twice changes nothing.
-func (db *DB) ImportTeamQuestions(ctx context.Context, teamID string, qs []handlers.TeamQuestion) (handlers.ImportResult, error) {
-	var res handlers.ImportResult
-	for i := range qs {
-		qs[i].TeamID = teamID
-		if err := rules.CheckTeamQuestion(qs[i]); err != nil {
-			return res, fmt.Errorf("import team questions: question %d: %w", i+1, err)
-		}
-	}
-	const upsert = `
-		INSERT INTO team_questions (team_id, role, category, text, text_key, guidance, follow_ups, created_by)
-		VALUES (:team_id, :role, :category, :text, :text_key, :guidance, :follow_ups, :created_by)
-		ON CONFLICT (team_id, role, category, text_key) WHERE deleted_at IS NULL DO UPDATE
-		SET text = EXCLUDED.text, guidance = EXCLUDED.guidance, follow_ups = EXCLUDED.follow_ups
-		WHERE (team_questions.text, team_questions.guidance, team_questions.follow_ups)
-		      IS DISTINCT FROM (EXCLUDED.text, EXCLUDED.guidance, EXCLUDED.follow_ups)
-		RETURNING (xmax = 0) AS inserted`
-	err := db.inTx(ctx, func(tx *DB) error {
-		res = handlers.ImportResult{}
-		for _, q := range qs {
-			query, args, err := tx.q.BindNamed(upsert, toTeamQuestionRow(q))
-			if err != nil {
-				return err
-			}
-			var inserted []bool
-			if err := sqlx.SelectContext(ctx, tx.q, &inserted, query, args...); err != nil {
-				return err
-			}
-			switch {
-			case len(inserted) == 0:
-				res.Unchanged++
-			case inserted[0]:
-				res.Added++
-			default:
-				res.Updated++
-			}
-		}
-		if res.Added+res.Updated == 0 {
-			return nil
-		}
-		return tx.notifyTeam(ctx, teamID)
-	})
+	tb, err := db.TeamBank(ctx, teamID)
 	if err != nil {
-		return handlers.ImportResult{}, db.opError("import team questions", err)
+		return nil, err
 	}
-	return res, nil
+	if tb.Questions == nil {
+		return []handlers.TeamQuestion{}, nil
+	}
+	return tb.Questions, nil
 }

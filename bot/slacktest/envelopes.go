@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,9 @@ type Action struct {
 	// value; for users/conversations selects and pickers the selection.
 	Value  string
 	TeamID string
+	// UserTeamID is the clicking user's workspace, when it is not TeamID:
+	// a user of another workspace in a shared channel. Default: TeamID.
+	UserTeamID string
 	// Text is the element's label; default: taken from the stored message,
 	// else ActionID.
 	Text string
@@ -180,15 +184,30 @@ func (s *Server) SlashCommand(ctx context.Context, c Slash) (Ack, error) {
 		Text                string `json:"text"`
 		APIAppID            string `json:"api_app_id"`
 		IsEnterpriseInstall string `json:"is_enterprise_install"`
+		EnterpriseID        string `json:"enterprise_id,omitempty"`
 		ResponseURL         string `json:"response_url"`
 		TriggerID           string `json:"trigger_id"`
 	}{
 		verificationToken, c.TeamID, s.cfg.teamDomain, c.ChannelID, c.ChannelName, c.UserID, c.UserName,
-		c.Command, c.Text, s.cfg.appID, "false", env.responseURL, env.triggerID,
+		c.Command, c.Text, s.cfg.appID, strconv.FormatBool(s.cfg.orgWide), s.cfg.enterpriseID, env.responseURL, env.triggerID,
 	}
 	return s.deliverAndWait(ctx, env, envelopeFrame{
 		EnvelopeID: env.id, Payload: payload, Type: env.typ, AcceptsResponsePayload: true,
 	})
+}
+
+// addInstall sets an interaction payload's team, enterprise and
+// is_enterprise_install: "team" is null for an organization-wide install.
+func (s *Server) addInstall(payload map[string]any, teamID string) {
+	payload["team"] = map[string]any{"id": teamID, "domain": s.cfg.teamDomain}
+	if s.cfg.orgWide {
+		payload["team"] = nil
+	}
+	payload["enterprise"] = nil
+	if s.cfg.enterpriseID != "" {
+		payload["enterprise"] = map[string]any{"id": s.cfg.enterpriseID, "name": "Test Organization"}
+	}
+	payload["is_enterprise_install"] = s.cfg.orgWide
 }
 
 // BlockAction delivers an interactive block_actions envelope and waits for
@@ -205,16 +224,14 @@ func (s *Server) BlockAction(ctx context.Context, a Action) (Ack, error) {
 	env.user = a.UserID
 	env.triggerID = s.issueTriggerLocked()
 	payload := map[string]any{
-		"type":                  "block_actions",
-		"user":                  map[string]any{"id": a.UserID, "username": u.Name, "name": u.Name, "team_id": a.TeamID},
-		"api_app_id":            s.cfg.appID,
-		"token":                 verificationToken,
-		"trigger_id":            env.triggerID,
-		"team":                  map[string]any{"id": a.TeamID, "domain": s.cfg.teamDomain},
-		"enterprise":            nil,
-		"is_enterprise_install": false,
-		"state":                 map[string]any{"values": map[string]any{}},
+		"type":       "block_actions",
+		"user":       map[string]any{"id": a.UserID, "username": u.Name, "name": u.Name, "team_id": cmp.Or(a.UserTeamID, a.TeamID)},
+		"api_app_id": s.cfg.appID,
+		"token":      verificationToken,
+		"trigger_id": env.triggerID,
+		"state":      map[string]any{"values": map[string]any{}},
 	}
+	s.addInstall(payload, a.TeamID)
 	var blocks json.RawMessage
 	if a.ViewID != "" {
 		vs := s.openViews[a.ViewID]
@@ -319,17 +336,16 @@ func (s *Server) ViewSubmission(ctx context.Context, v Submission) (Ack, error) 
 	s.mu.Unlock()
 
 	payload := map[string]any{
-		"type":                  "view_submission",
-		"token":                 verificationToken,
-		"team":                  map[string]any{"id": v.TeamID, "domain": s.cfg.teamDomain},
-		"user":                  map[string]any{"id": v.UserID, "username": u.Name, "name": u.Name, "team_id": v.TeamID},
-		"api_app_id":            s.cfg.appID,
-		"trigger_id":            env.triggerID,
-		"view":                  view,
-		"response_urls":         []any{},
-		"enterprise":            nil,
-		"is_enterprise_install": false,
+		"type":          "view_submission",
+		"token":         verificationToken,
+		"team":          map[string]any{"id": v.TeamID, "domain": s.cfg.teamDomain},
+		"user":          map[string]any{"id": v.UserID, "username": u.Name, "name": u.Name, "team_id": v.TeamID},
+		"api_app_id":    s.cfg.appID,
+		"trigger_id":    env.triggerID,
+		"view":          view,
+		"response_urls": []any{},
 	}
+	s.addInstall(payload, v.TeamID)
 	return s.deliverAndWait(ctx, env, envelopeFrame{
 		EnvelopeID: env.id, Payload: payload, Type: env.typ, AcceptsResponsePayload: true,
 	})

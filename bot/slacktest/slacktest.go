@@ -10,6 +10,10 @@
 // tickets, hello/disconnect frames, server pings, acks matched by envelope_id
 // across sockets, the 20480-byte ack limit, the 3 s ack and trigger_id
 // deadlines, Slack's token rules, Block Kit limits and Slack's error shapes.
+// It implements the Web API methods the bot calls (apps.connections.open,
+// auth.test, chat.postMessage, chat.postEphemeral, chat.update,
+// chat.getPermalink, views.open, views.publish, users.info) and response_urls; a call to
+// any other method is answered unknown_method and recorded in Errors.
 package slacktest
 
 import (
@@ -80,6 +84,8 @@ type config struct {
 	botToken, appToken string
 	teamID, appID      string
 	teamDomain         string
+	enterpriseID       string // "": not on Enterprise Grid
+	orgWide            bool   // installed on the whole organization
 	pingInterval       time.Duration
 	logger             *slog.Logger
 	chanRate           float64
@@ -128,6 +134,14 @@ func WithTeam(teamID, appID string) Option {
 	return func(c *config) { c.teamID, c.appID = teamID, appID }
 }
 
+// WithEnterprise puts the workspace in the Enterprise Grid organization
+// enterpriseID: auth.test, slash commands and interactions then name it.
+// orgWide makes the install organization-wide, which makes an
+// interaction's "team" null and sets is_enterprise_install, as Slack does.
+func WithEnterprise(enterpriseID string, orgWide bool) Option {
+	return func(c *config) { c.enterpriseID, c.orgWide = enterpriseID, orgWide }
+}
+
 // WithDisconnectDelay sets how long Disconnect waits between sending the
 // disconnect frame and closing the socket. Real Slack waits ~10s after
 // "warning"; the default 100ms keeps tests fast.
@@ -165,11 +179,10 @@ type User struct {
 	Deleted      bool
 }
 
-// Channel is a conversation as conversations.info reports it. Channels the
-// server has not been told about exist implicitly (name = lower-cased id).
+// Channel is a conversation. Channels the server has not been told about
+// exist implicitly (name = lower-cased id).
 type Channel struct {
 	ID, Name   string
-	IsPrivate  bool
 	IsArchived bool // chat.postMessage/update then fail with is_archived
 }
 
@@ -203,14 +216,13 @@ type Message struct {
 	ResponseType    string
 	ReplaceOriginal bool
 	DeleteOriginal  bool
-	PostAt          time.Time // chat.scheduleMessage only
-	EnvelopeID      string    // for response_url and ack: the envelope they answer
+	EnvelopeID      string // for response_url and ack: the envelope they answer
 	At              time.Time
 }
 
 // View is one view the app opened, pushed, updated or published.
 type View struct {
-	Method    string // views.open, views.push, views.update, views.publish, or "ack" (response_action update/push)
+	Method    string // views.open, views.publish, or "ack" (response_action update/push)
 	ID        string // server-assigned view id (V…)
 	TriggerID string
 	UserID    string // views.publish only
@@ -436,10 +448,9 @@ func (s *Server) SetReplyDelay(method string, d time.Duration) {
 	s.replyDelays[method] = d
 }
 
-// SetChannelError makes chat.postMessage, chat.postEphemeral,
-// chat.scheduleMessage and chat.update to channel fail with errCode (e.g.
-// "channel_not_found", "not_in_channel", "is_archived"); conversations.info
-// fails too when errCode is channel_not_found. Empty errCode clears it.
+// SetChannelError makes chat.postMessage, chat.postEphemeral and
+// chat.update to channel fail with errCode (e.g. "channel_not_found",
+// "not_in_channel", "is_archived"). Empty errCode clears it.
 func (s *Server) SetChannelError(channel, errCode string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -514,18 +525,6 @@ func (s *Server) CurrentMessage(channel, ts string) (Message, bool) {
 		return Message{}, false
 	}
 	return Message{Channel: channel, TS: m.ts, ThreadTS: m.threadTS, Text: m.text, Blocks: bytes.Clone(m.blocks)}, true
-}
-
-// Reactions returns the reactions the app added to a message.
-func (s *Server) Reactions(channel, ts string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ch, ok := s.channels[channel]; ok {
-		if m, ok := ch.msgs[ts]; ok {
-			return slices.Clone(m.reactions)
-		}
-	}
-	return nil
 }
 
 // Views returns a copy of every view recorded so far, oldest first.

@@ -304,11 +304,6 @@ func TestWebAPIThroughSlackGo(t *testing.T) {
 	if want := "https://test.slack.com/archives/C0TEST/p" + strings.Replace(ts, ".", "", 1); err != nil || link != want {
 		t.Errorf("GetPermalink = %q, %v; want %q", link, err, want)
 	}
-	info, err := api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: ch})
-	if err != nil || info.ID != ch || info.Name != slacktest.DefaultChannelName {
-		t.Errorf("GetConversationInfo = %+v, %v", info, err)
-	}
-
 	srv.AddUser(slacktest.User{ID: "U0ADMIN", Name: "boss", TZ: "Europe/Berlin", TZOffset: 3600, IsAdmin: true})
 	u, err := api.GetUserInfoContext(ctx, "U0ADMIN")
 	if err != nil || u.TZ != "Europe/Berlin" || u.TZOffset != 3600 || !u.IsAdmin || u.Name != "boss" {

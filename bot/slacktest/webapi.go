@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,11 +20,6 @@ const (
 	maxMessageText = 40000 // chat.postMessage text
 	maxUpdateText  = 4000  // chat.update: "The text field cannot exceed 4,000 characters."
 	maxBlocksText  = 12000 // cumulative block text before msg_blocks_too_long
-	maxScheduleAge = 120 * 24 * time.Hour
-	// scheduleWindow/scheduleWindowMax: at most 30 scheduled messages per
-	// channel in any 5-minute window of post_at.
-	scheduleWindow    = 5 * time.Minute
-	scheduleWindowMax = 30
 )
 
 type fault struct {
@@ -104,16 +98,14 @@ func (s *Server) allowPostLocked(channel string, now time.Time) bool {
 }
 
 type channelState struct {
-	info      Channel
-	msgs      map[string]*storedMessage // non-ephemeral messages by ts
-	scheduled []time.Time               // post_at of scheduled messages
+	info Channel
+	msgs map[string]*storedMessage // non-ephemeral messages by ts
 }
 
 type storedMessage struct {
 	ts, threadTS, text string
 	blocks             json.RawMessage // normalized: every block has a block_id
 	user               string
-	reactions          []string
 }
 
 func newChannelState(c Channel) *channelState {
@@ -133,7 +125,7 @@ func (s *Server) channelLocked(id string) *channelState {
 	case strings.HasPrefix(id, "G"):
 		name = "privategroup"
 	}
-	ch := newChannelState(Channel{ID: id, Name: name, IsPrivate: strings.HasPrefix(id, "G")})
+	ch := newChannelState(Channel{ID: id, Name: name})
 	s.channels[id] = ch
 	return ch
 }
@@ -504,7 +496,8 @@ func (s *Server) dispatch(method string, p params) reply {
 	case "auth.test":
 		return okReply(map[string]any{
 			"url": fmt.Sprintf("https://%s.slack.com/", s.cfg.teamDomain), "team": "Test Workspace", "user": BotName,
-			"team_id": s.cfg.teamID, "user_id": BotUserID, "bot_id": BotID, "is_enterprise_install": false,
+			"team_id": s.cfg.teamID, "user_id": BotUserID, "bot_id": BotID, "is_enterprise_install": s.cfg.orgWide,
+			"enterprise_id": s.cfg.enterpriseID,
 		})
 	case "chat.postMessage":
 		return s.chatPostMessage(p)
@@ -512,26 +505,14 @@ func (s *Server) dispatch(method string, p params) reply {
 		return s.chatPostEphemeral(p)
 	case "chat.update":
 		return s.chatUpdate(p)
-	case "chat.delete":
-		return s.chatDelete(p)
 	case "chat.getPermalink":
 		return s.chatGetPermalink(p)
-	case "chat.scheduleMessage":
-		return s.chatScheduleMessage(p)
-	case "views.open", "views.push":
-		return s.viewsOpen(method, p)
-	case "views.update":
-		return s.viewsUpdate(p)
+	case "views.open":
+		return s.viewsOpen(p)
 	case "views.publish":
 		return s.viewsPublish(p)
 	case "users.info":
 		return s.usersInfo(p)
-	case "conversations.info":
-		return s.conversationsInfo(p)
-	case "conversations.open":
-		return s.conversationsOpen(p)
-	case "reactions.add":
-		return s.reactionsAdd(p)
 	default:
 		s.recordError("app called %s, which slacktest does not implement", method)
 		return reply{body: map[string]any{"ok": false, "error": "unknown_method", "req_method": method}}
@@ -685,22 +666,6 @@ func (s *Server) chatUpdate(p params) reply {
 	return okReply(map[string]any{"channel": channel, "ts": ts, "text": newText, "message": s.messageObject(m)})
 }
 
-func (s *Server) chatDelete(p params) reply {
-	channel, ts := p.str("channel"), p.str("ts")
-	if channel == "" {
-		return fail("channel_not_found")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.channelLocked(channel)
-	if _, ok := ch.msgs[ts]; !ok {
-		return fail("message_not_found")
-	}
-	delete(ch.msgs, ts)
-	s.recordMessageLocked(Message{Method: "chat.delete", Channel: channel, TS: ts})
-	return okReply(map[string]any{"channel": channel, "ts": ts})
-}
-
 func (s *Server) chatGetPermalink(p params) reply {
 	channel, ts := p.str("channel"), p.str("message_ts")
 	if channel == "" {
@@ -719,56 +684,8 @@ func (s *Server) chatGetPermalink(p params) reply {
 	return okReply(map[string]any{"channel": channel, "permalink": link})
 }
 
-func (s *Server) chatScheduleMessage(p params) reply {
-	channel := p.str("channel")
-	if channel == "" {
-		return fail("channel_not_found")
-	}
-	postAtRaw := p.str("post_at")
-	secs, err := strconv.ParseInt(postAtRaw, 10, 64)
-	if err != nil {
-		return fail("invalid_time")
-	}
-	postAt := time.Unix(secs, 0)
-	now := time.Now()
-	switch {
-	case postAt.Before(now):
-		return fail("time_in_past")
-	case postAt.Sub(now) > maxScheduleAge:
-		return fail("time_too_far")
-	}
-	text, blocks := p.str("text"), p.rawJSON("blocks")
-	if rej := checkMessageContent(text, blocks, p.str("attachments") == "", maxMessageText, "msg_too_long"); rej != nil {
-		return s.rejectContent("chat.scheduleMessage", rej)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if code := s.channelErrorLocked(channel); code != "" {
-		return fail(code)
-	}
-	ch := s.channelLocked(channel)
-	inWindow := 0
-	for _, t := range ch.scheduled {
-		if d := t.Sub(postAt); d > -scheduleWindow && d < scheduleWindow {
-			inWindow++
-		}
-	}
-	if inWindow >= scheduleWindowMax {
-		return fail("restricted_too_many")
-	}
-	ch.scheduled = append(ch.scheduled, postAt)
-	id := fmt.Sprintf("Q0%08X", s.nextSeqLocked())
-	s.recordMessageLocked(Message{
-		Method: "chat.scheduleMessage", Channel: channel, ThreadTS: p.str("thread_ts"), Text: text, Blocks: cloneRaw(blocks), PostAt: postAt,
-	})
-	msg := map[string]any{"type": "delayed_message", "text": text, "bot_id": BotID, "user": BotUserID, "team": s.cfg.teamID}
-	if len(blocks) > 0 {
-		msg["blocks"] = normalizeBlocks(blocks)
-	}
-	return okReply(map[string]any{"channel": channel, "scheduled_message_id": id, "post_at": postAtRaw, "message": msg})
-}
-
-func (s *Server) viewsOpen(method string, p params) reply {
+func (s *Server) viewsOpen(p params) reply {
+	const method = "views.open"
 	tid := p.str("trigger_id")
 	view := p.rawJSON("view")
 	if tid == "" {
@@ -795,12 +712,7 @@ func (s *Server) viewsOpen(method string, p params) reply {
 		return fail(code)
 	}
 	s.triggers[tid].used = true
-	prev := s.lastModal
 	vs := s.storeViewLocked("", view, "", tid)
-	if method == "views.push" && prev != "" {
-		vs.obj["previous_view_id"] = mustJSON(prev)
-		vs.obj["root_view_id"] = mustJSON(cmp.Or(jsonString(s.openViews[prev].obj["root_view_id"]), prev))
-	}
 	s.views = append(s.views, View{Method: method, ID: vs.id, TriggerID: tid, View: cloneRaw(view)})
 	s.notifyLocked()
 	return okReply(map[string]any{"view": vs.object()})
@@ -819,40 +731,8 @@ func (s *Server) triggerErrorLocked(tid string) string {
 	return ""
 }
 
-func (s *Server) viewsUpdate(p params) reply {
-	viewID, externalID, hash := p.str("view_id"), p.str("external_id"), p.str("hash")
-	view := p.rawJSON("view")
-	if viewID == "" && externalID == "" {
-		return s.rejectContent("views.update", invalidArguments("missing required field: view_id or external_id"))
-	}
-	s.mu.Lock()
-	vs := s.openViews[viewID]
-	if vs == nil && externalID != "" {
-		for _, v := range s.openViews {
-			if v.externalID == externalID {
-				vs = v
-				break
-			}
-		}
-	}
-	s.mu.Unlock()
-	if vs == nil {
-		return fail("not_found")
-	}
-	if hash != "" && hash != vs.hash {
-		return fail("hash_conflict")
-	}
-	if rej := viewRejection(view, vs.typ); rej != nil {
-		return s.rejectContent("views.update", rej)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	nv := s.storeViewLocked(vs.id, view, vs.userID, "")
-	s.views = append(s.views, View{Method: "views.update", ID: nv.id, UserID: vs.userID, View: cloneRaw(view)})
-	s.notifyLocked()
-	return okReply(map[string]any{"view": nv.object()})
-}
-
+// viewsPublish sets a user's App Home tab: Slack keeps one home view per
+// user and app, and refuses an update whose hash is stale.
 func (s *Server) viewsPublish(p params) reply {
 	userID, hash := p.str("user_id"), p.str("hash")
 	view := p.rawJSON("view")
@@ -916,63 +796,6 @@ func (s *Server) usersInfo(p params) reply {
 			"display_name_normalized": u.Name, "team": s.cfg.teamID,
 		},
 	}})
-}
-
-func (s *Server) conversationsInfo(p params) reply {
-	id := p.str("channel")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if id == "" || s.chanErrs[id] == "channel_not_found" {
-		return fail("channel_not_found")
-	}
-	c := s.channelLocked(id).info
-	isIM := strings.HasPrefix(id, "D")
-	return okReply(map[string]any{"channel": map[string]any{
-		"id": c.ID, "name": c.Name, "name_normalized": c.Name,
-		"is_channel": !isIM && !c.IsPrivate, "is_group": false, "is_im": isIM, "is_mpim": false,
-		"is_private": c.IsPrivate || isIM, "is_archived": c.IsArchived, "is_general": false,
-		"is_member": true, "created": 1700000000, "context_team_id": s.cfg.teamID,
-	}})
-}
-
-func (s *Server) conversationsOpen(p params) reply {
-	users := strings.Split(p.str("users"), ",")
-	if len(users) != 1 || users[0] == "" {
-		if ch := p.str("channel"); ch != "" {
-			return okReply(map[string]any{"channel": map[string]any{"id": ch}, "no_op": true, "already_open": true})
-		}
-		return fail("users_list_not_supplied")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.userLocked(users[0]); !ok {
-		return fail("user_not_found")
-	}
-	id := DMChannel(users[0])
-	s.channelLocked(id)
-	return okReply(map[string]any{"channel": map[string]any{"id": id}})
-}
-
-func (s *Server) reactionsAdd(p params) reply {
-	name, channel, ts := p.str("name"), p.str("channel"), p.str("timestamp")
-	if channel == "" || ts == "" {
-		return fail("no_item_specified")
-	}
-	if name == "" || strings.ContainsAny(name, ": ") {
-		return fail("invalid_name")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, ok := s.channelLocked(channel).msgs[ts]
-	if !ok {
-		return fail("message_not_found")
-	}
-	if slices.Contains(m.reactions, name) {
-		return fail("already_reacted")
-	}
-	m.reactions = append(m.reactions, name)
-	s.notifyLocked()
-	return okReply(map[string]any{})
 }
 
 // handleResponseURL serves the response_urls handed out in envelopes:

@@ -7,7 +7,11 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/interviewbot/interviewbot/handlers"
 )
 
 // secret holds a token or a DSN with a password. It prints and logs as
@@ -31,7 +35,13 @@ type config struct {
 	// instance is a stable name for this replica, unique among running
 	// ones, or "" for a fresh name per process.
 	instance string
+	// retention is how long scorecards, notes and candidate labels are
+	// kept after a kit is closed (INTERVIEWBOT_RETENTION_DAYS).
+	retention time.Duration
 }
+
+// maxRetentionDays keeps the retention a sensible duration (a century).
+const maxRetentionDays = 36500
 
 var (
 	userIDPattern   = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
@@ -97,6 +107,14 @@ func parseConfig(getenv func(string) string, needSlack, needDB bool) (config, er
 	}
 	if c.instance = strings.TrimSpace(getenv("INTERVIEWBOT_INSTANCE")); c.instance != "" && !instancePattern.MatchString(c.instance) {
 		return config{}, configError("INTERVIEWBOT_INSTANCE", "must be 1 to 63 letters, digits, '.', '_' or '-', like a pod name")
+	}
+	c.retention = handlers.DefaultRetention
+	if days := strings.TrimSpace(getenv("INTERVIEWBOT_RETENTION_DAYS")); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > maxRetentionDays {
+			return config{}, configError("INTERVIEWBOT_RETENTION_DAYS", fmt.Sprintf("must be a whole number of days from 1 to %d, like 365", maxRetentionDays))
+		}
+		c.retention = time.Duration(n) * 24 * time.Hour
 	}
 	if lvl := strings.TrimSpace(getenv("LOG_LEVEL")); lvl != "" {
 		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {

@@ -7,217 +7,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot/slacktest"
 	"github.com/interviewbot/interviewbot/storage/storagetest"
-	"github.com/jmoiron/sqlx"
 )
-
-// botBinaryDir holds the binary botBinary builds; TestMain removes it.
-var botBinaryDir string
-
-// botBinary builds cmd/interviewbot once per test binary, with -race when
-// the tests run with it: the build then reuses the packages go test has
-// compiled, and a race in the crash paths is reported too.
-var botBinary = sync.OnceValues(func() (string, error) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("no go command to build the bot with: %w", err)
-	}
-	dir, err := os.MkdirTemp("", "interviewbot-crash-")
-	if err != nil {
-		return "", err
-	}
-	botBinaryDir = dir
-	bin := filepath.Join(dir, "interviewbot")
-	args := []string{"build", "-o", bin}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "-race" && s.Value == "true" {
-				args = append(args, "-race")
-			}
-		}
-	}
-	// The test runs in the package directory, so "." is cmd/interviewbot.
-	out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if botBinaryDir != "" {
-		os.RemoveAll(botBinaryDir)
-	}
-	os.Exit(code)
-}
-
-// botProcess is the bot binary running as a child process.
-type botProcess struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	logs *syncBuffer
-	http string
-	done chan struct{} // closed once the process has exited
-	err  error         // cmd.Wait's result, valid after done
-}
-
-// startProcess runs the binary with the stand-in's tokens and URL plus
-// env, and waits until it serves, is connected and is ready.
-func startProcess(t *testing.T, s *slacktest.Server, env map[string]string) *botProcess {
-	t.Helper()
-	bin, err := botBinary()
-	if err != nil {
-		t.Fatalf("build the bot: %v", err)
-	}
-	vars := map[string]string{
-		"SLACK_APP_TOKEN":     s.AppToken(),
-		"SLACK_BOT_TOKEN":     s.BotToken(),
-		"SLACK_API_URL":       s.APIURL(),
-		"HTTP_ADDR":           "127.0.0.1:0",
-		"INTERVIEWBOT_ADMINS": "UADMIN",
-	}
-	maps.Copy(vars, env)
-	p := &botProcess{t: t, cmd: exec.Command(bin, "run"), logs: &syncBuffer{}, done: make(chan struct{})}
-	// Only these variables: the parent's environment may hold a
-	// DATABASE_URL or a token of its own.
-	for k, v := range vars {
-		p.cmd.Env = append(p.cmd.Env, k+"="+v)
-	}
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-	before := s.Connects()
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start the bot: %v", err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.done)
-	}()
-	pid := p.cmd.Process.Pid
-	t.Cleanup(func() {
-		p.kill()
-		logs := p.logs.String()
-		if strings.Contains(logs, "DATA RACE") {
-			t.Errorf("data race in bot process %d:\n%s", pid, logs)
-		} else if t.Failed() {
-			t.Logf("logs of bot process %d:\n%s", pid, logs)
-		}
-	})
-
-	deadline := time.Now().Add(30 * time.Second)
-	for p.http = startedAddr(p.logs.String()); p.http == ""; p.http = startedAddr(p.logs.String()) {
-		select {
-		case <-p.done:
-			t.Fatalf("the bot exited at start: %v\n%s", p.err, p.logs.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no start line within 30 s:\n%s", p.logs.String())
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := s.WaitConnects(ctx, before+1); err != nil {
-		t.Fatalf("the bot did not connect: %v\n%s", err, p.logs.String())
-	}
-	for !p.ready() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("the bot is not ready:\n%s", p.logs.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	return p
-}
-
-// startedAddr finds http_addr in the bot's JSON start line.
-func startedAddr(logs string) string {
-	for line := range strings.Lines(logs) {
-		var rec struct {
-			Msg      string `json:"msg"`
-			HTTPAddr string `json:"http_addr"`
-		}
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "interviewbot starting" {
-			return rec.HTTPAddr
-		}
-	}
-	return ""
-}
-
-func (p *botProcess) ready() bool {
-	resp, err := http.Get("http://" + p.http + "/readyz")
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}
-
-// kill ends the process with SIGKILL, as a crash or an OOM kill would, and
-// waits for it to be gone.
-func (p *botProcess) kill() {
-	p.cmd.Process.Kill() // fails only when it has exited already
-	<-p.done
-}
-
-// stop sends SIGTERM and checks the bot exits 0 within a few seconds.
-func (p *botProcess) stop() {
-	p.t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		p.t.Errorf("SIGTERM: %v", err)
-	}
-	select {
-	case <-p.done:
-		if p.err != nil {
-			p.t.Errorf("the bot exited with %v after SIGTERM", p.err)
-		}
-	case <-time.After(15 * time.Second):
-		p.t.Error("the bot did not exit within 15 s of SIGTERM")
-	}
-}
-
-// sendSlash delivers a slash command without waiting for its ack: the
-// process may die before it acks.
-func sendSlash(t *testing.T, s *slacktest.Server, text string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	go s.SlashCommand(ctx, slacktest.Slash{Text: text})
-}
-
-func waitCalls(t *testing.T, s *slacktest.Server, method string, n int) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := s.WaitCalls(ctx, method, n); err != nil {
-		t.Fatalf("waiting for %d calls of %s: %v", n, method, err)
-	}
-}
-
-// openDB opens the test's database for the assertions.
-func openDB(t *testing.T, dsn string) *sqlx.DB {
-	t.Helper()
-	db, err := sqlx.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // expireLeases makes the dead process's leases run out, as they would 3
 // (kits) or 5 (daily posts) minutes after the crash: Postgres holds the
@@ -403,7 +200,7 @@ func TestCrashDuringDailyPost(t *testing.T) {
 			// A schedule starts with its first slot after it was made; date
 			// it back, as if made earlier, rather than wait up to a minute
 			// for the next slot.
-			if _, err := openDB(t, dsn).Exec(`UPDATE daily_schedules SET created_at = created_at - interval '1 hour'`); err != nil {
+			if _, err := openDB(t, dsn).Exec(`UPDATE daily_schedules SET created_at = created_at - interval '1 hour', next_due_at = $1`, slot); err != nil {
 				t.Fatal(err)
 			}
 

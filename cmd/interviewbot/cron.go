@@ -16,6 +16,10 @@ import (
 // few enough not to trip its workspace-wide rate limit.
 const scheduleWorkers = 8
 
+// kitWorkTimeout bounds one run of the kit work (resuming kits, scorecard
+// reminders, retention); what is left waits for the next run.
+const kitWorkTimeout = 50 * time.Second
+
 // scheduler gives the daily posts and kit resumption a tick a minute. Cron
 // only provides the tick; Postgres decides which replica posts what.
 type scheduler struct {
@@ -25,15 +29,21 @@ type scheduler struct {
 	// running lets one tick at a time run in this process: the tick at
 	// start and cron's ticks would otherwise overlap when one is slow.
 	running sync.Mutex
+	// kitsRunning does the same for the kit work, which runs beside the
+	// daily posts so that neither can hold the other up.
+	kitsRunning sync.Mutex
 }
 
 func newScheduler(cmds *handlers.Commands, log *slog.Logger, m *metrics) *scheduler {
 	return &scheduler{cmds: cmds, log: log, metrics: m}
 }
 
-// tick makes the posts due at now (channels' and personal daily questions)
-// and resumes unfinished kits, unless a tick is still running.
+// tick makes the posts due at now (channels' and personal daily
+// questions) and, beside them, the kit work, each unless its previous run
+// is still going. It returns when both end.
 func (s *scheduler) tick(ctx context.Context, now time.Time) {
+	kits := s.goKitWork(ctx, now)
+	defer func() { <-kits }()
 	if !s.running.TryLock() {
 		s.log.WarnContext(ctx, "scheduler tick skipped: the previous one is still running")
 		return
@@ -66,9 +76,31 @@ func (s *scheduler) tick(ctx context.Context, now time.Time) {
 	close(work)
 	wg.Wait()
 	s.runPersonal(ctx, now)
-	if err := s.cmds.ResumeKits(ctx); err != nil {
-		s.log.ErrorContext(ctx, "resume kits", "err", err)
+}
+
+// goKitWork resumes unfinished kits, then sends the scorecard reminders due
+// and erases expired scorecards, in its own goroutine and bounded by
+// kitWorkTimeout; the channel is closed when it ends.
+func (s *scheduler) goKitWork(ctx context.Context, now time.Time) <-chan struct{} {
+	done := make(chan struct{})
+	if !s.kitsRunning.TryLock() {
+		s.log.WarnContext(ctx, "kit work skipped: the previous run is still going")
+		close(done)
+		return done
 	}
+	go func() {
+		defer close(done)
+		defer s.kitsRunning.Unlock()
+		ctx, cancel := context.WithTimeout(ctx, kitWorkTimeout)
+		defer cancel()
+		if err := s.cmds.ResumeKits(ctx); err != nil {
+			s.log.ErrorContext(ctx, "resume kits", "err", err)
+		}
+		if err := s.cmds.RunPanelWork(ctx, now); err != nil {
+			s.log.ErrorContext(ctx, "scorecard reminders and retention", "err", err)
+		}
+	}()
+	return done
 }
 
 // start runs tick every minute, and once right away so that a replica

@@ -239,14 +239,18 @@ func TestEndToEndDailyCommands(t *testing.T) {
 	if a.ResponseType != "in_channel" || !contains(a.all(), "09:30 Europe/Berlin on weekdays", "Next one:") {
 		t.Errorf("daily: %s %s", a.ResponseType, a.all())
 	}
+	id := scheduleIDIn(t, a.all())
 	if got := h.slash("daily business-analyst", asUser("UNY")).all(); !contains(got, "09:00 America/New_York on weekdays") {
 		t.Errorf("daily with the user's zone: %s", got)
 	}
 	if got := h.slash("daily status").all(); !contains(got, "Senior Backend Engineer — Technical", "Business Analyst", "Next:") {
 		t.Errorf("daily status: %s", got)
 	}
+	if got := h.slash("daily now").all(); !contains(got, "which one should I post now") {
+		t.Errorf("daily now with two schedules: %s", got)
+	}
 	before := len(s.Messages())
-	h.slash("daily now")
+	h.slash("daily now " + id)
 	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up", "show_guidance") })
 	if len(s.Messages()) <= before || !contains(post.Text, "Daily question") {
 		t.Errorf("daily now posted %q", post.Text)
@@ -257,8 +261,8 @@ func TestEndToEndDailyCommands(t *testing.T) {
 	if got := h.slash("daily senior-backend tz Europe/Atlantis").all(); !contains(got, "not a time zone") {
 		t.Errorf("bad zone: %s", got)
 	}
-	if got := h.slash("daily off").all(); !contains(got, "stopped the daily question", "2 schedules") {
-		t.Errorf("daily off: %s", got)
+	if got := h.slash("daily off all", asUser("UADMIN")).all(); !contains(got, "stopped 2 daily questions") {
+		t.Errorf("daily off all: %s", got)
 	}
 	if got := h.slash("daily status").all(); !contains(got, "No daily question is scheduled here") {
 		t.Errorf("daily status after off: %s", got)
@@ -276,15 +280,20 @@ func contains(s string, subs ...string) bool {
 }
 
 // countingStore counts the store calls of the daily path, each one a
-// database round trip (MarkDailyPosted: one transaction of two statements).
+// database statement.
 type countingStore struct {
 	handlers.Store
 	calls atomic.Int64
 }
 
-func (c *countingStore) ActiveSchedules(ctx context.Context) ([]handlers.Schedule, error) {
+func (c *countingStore) DueSchedules(ctx context.Context, now time.Time) ([]handlers.Schedule, error) {
 	c.calls.Add(1)
-	return c.Store.ActiveSchedules(ctx)
+	return c.Store.DueSchedules(ctx, now)
+}
+
+func (c *countingStore) AdvanceSchedule(ctx context.Context, a handlers.DailyAdvance) (bool, error) {
+	c.calls.Add(1)
+	return c.Store.AdvanceSchedule(ctx, a)
 }
 
 func (c *countingStore) ClaimDailyPost(ctx context.Context, id int64, date, owner string, now, until time.Time) (handlers.DailyPost, bool, error) {
@@ -297,14 +306,14 @@ func (c *countingStore) DailyHistory(ctx context.Context, teamID, channelID stri
 	return c.Store.DailyHistory(ctx, teamID, channelID)
 }
 
-func (c *countingStore) TeamQuestions(ctx context.Context, teamID string) ([]handlers.TeamQuestion, error) {
+func (c *countingStore) TeamBank(ctx context.Context, teamID string) (handlers.TeamBank, error) {
 	c.calls.Add(1)
-	return c.Store.TeamQuestions(ctx, teamID)
+	return c.Store.TeamBank(ctx, teamID)
 }
 
-func (c *countingStore) MarkDailyPosted(ctx context.Context, id int64, date, owner string, p handlers.Post) error {
+func (c *countingStore) MarkDailyPosted(ctx context.Context, id int64, date, owner string, p handlers.Post, next handlers.DailyAdvance) error {
 	c.calls.Add(1)
-	return c.Store.MarkDailyPosted(ctx, id, date, owner, p)
+	return c.Store.MarkDailyPosted(ctx, id, date, owner, p, next)
 }
 
 func (c *countingStore) UnfinishedKits(ctx context.Context, since, now time.Time) ([]handlers.Kit, error) {

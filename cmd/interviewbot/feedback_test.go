@@ -1,116 +1,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot/slacktest"
-	"github.com/interviewbot/interviewbot/storage/storagetest"
-	"github.com/jmoiron/sqlx"
 )
-
-// posted waits for a chat.postMessage that satisfies pred and returns it.
-func (h *harness) posted(pred func(slacktest.Message) bool) slacktest.Message {
-	h.t.Helper()
-	var found slacktest.Message
-	_, err := h.slack.WaitMessages(h.ctx(), func(ms []slacktest.Message) bool {
-		for _, m := range ms {
-			if m.Method == "chat.postMessage" && pred(m) {
-				found = m
-				return true
-			}
-		}
-		return false
-	})
-	if err != nil {
-		h.t.Fatalf("no matching post: %v", err)
-	}
-	return found
-}
-
-func (h *harness) click(actionID, value, ts string) {
-	h.t.Helper()
-	if _, err := h.slack.BlockAction(h.ctx(), slacktest.Action{ActionID: actionID, Value: value, MessageTS: ts, ChannelID: slacktest.DefaultChannelID}); err != nil {
-		h.t.Fatalf("click %s: %v", actionID, err)
-	}
-}
-
-// vote clicks a vote button and waits for its confirmation, as a person
-// sees one click answered before making the next.
-func (h *harness) vote(actionID, value, ts, want string) {
-	h.t.Helper()
-	before := h.count(want)
-	h.click(actionID, value, ts)
-	waitFor(h.t, "the answer to "+actionID, func() bool { return h.count(want) > before })
-}
-
-// count counts ephemeral answers containing want.
-func (h *harness) count(want string) int {
-	n := 0
-	for _, m := range h.slack.Messages() {
-		if (m.Method == "response_url" || m.Method == "chat.postEphemeral") && strings.Contains(m.Text+unescapeJSON(m.Blocks), want) {
-			n++
-		}
-	}
-	return n
-}
-
-func (h *harness) db() *sqlx.DB {
-	h.t.Helper()
-	db, err := sqlx.Open("postgres", h.dsn)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// waitFor polls cond until it holds or 10 s pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func questionOf(t *testing.T, m slacktest.Message) string {
-	t.Helper()
-	var blocks []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if err := json.Unmarshal(m.Blocks, &blocks); err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range blocks {
-		for _, e := range b.Elements {
-			if e.ActionID == "rate_up" {
-				return e.Value
-			}
-		}
-	}
-	t.Fatalf("post has no rate_up button: %s", m.Blocks)
-	return ""
-}
-
-func hasButtons(m slacktest.Message, ids ...string) bool {
-	for _, id := range ids {
-		if !strings.Contains(string(m.Blocks), `"action_id":"`+id+`"`) {
-			return false
-		}
-	}
-	return true
-}
 
 func TestEndToEndFeedback(t *testing.T) {
 	t.Parallel()
@@ -226,27 +122,4 @@ func TestEndToEndDatabaseDown(t *testing.T) {
 	if err := h.db().Get(&n, `SELECT count(*) FROM votes WHERE question_id = $1 AND value = 1`, q); err != nil || n != 1 {
 		t.Errorf("votes after recovery: %d, %v", n, err)
 	}
-}
-
-// startProxiedBot starts the bot on a fresh database reached through a TCP
-// proxy the test owns, so that the test can take Postgres away and back.
-func startProxiedBot(t *testing.T, s *slacktest.Server) (*harness, *storagetest.Proxy) {
-	t.Helper()
-	u, err := url.Parse(storagetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := storagetest.NewProxy(t, u.Host)
-	return startBot(t, s, withDSN(proxy.DSN(strings.TrimPrefix(u.Path, "/")))), proxy
-}
-
-func ready(h *harness) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	return runHealthcheck(ctx, func(k string) string {
-		if k == "HTTP_ADDR" {
-			return h.http
-		}
-		return ""
-	}) == nil
 }

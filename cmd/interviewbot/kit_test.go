@@ -8,36 +8,6 @@ import (
 	"github.com/interviewbot/interviewbot/bot/slacktest"
 )
 
-// kitMessages returns a kit's parent (found by its header) and its replies.
-func kitMessages(t *testing.T, s *slacktest.Server) (parent slacktest.Message, replies []slacktest.Message) {
-	t.Helper()
-	for _, m := range s.Messages() {
-		if m.Method == "chat.postMessage" && strings.Contains(m.Text, "Interview kit") {
-			parent = m
-		}
-	}
-	if parent.TS == "" {
-		t.Fatal("no kit parent posted")
-	}
-	for _, m := range s.Messages() {
-		if m.Method == "chat.postMessage" && m.ThreadTS == parent.TS {
-			replies = append(replies, m)
-		}
-	}
-	return parent, replies
-}
-
-// kitParents counts the kit parent messages posted.
-func kitParents(s *slacktest.Server) int {
-	n := 0
-	for _, m := range posts(s) {
-		if strings.Contains(m.Text, "Interview kit") {
-			n++
-		}
-	}
-	return n
-}
-
 var kitIDPattern = regexp.MustCompile("Interview kit ([a-z0-9]+):")
 
 func TestEndToEndKit(t *testing.T) {

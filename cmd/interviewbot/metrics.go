@@ -15,7 +15,6 @@ type metrics struct {
 	apiCalls   *prometheus.CounterVec
 	reconnects prometheus.Counter
 	dailyPosts *prometheus.CounterVec
-	dbErrors   prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {

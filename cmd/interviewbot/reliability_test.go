@@ -5,17 +5,11 @@ package main
 // or failing Web API, and Postgres going away and coming back.
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -29,123 +23,6 @@ import (
 	"github.com/interviewbot/interviewbot/storage/storagetest"
 	"github.com/prometheus/client_golang/prometheus"
 )
-
-// metricValue scrapes the bot's /metrics and returns the sum of the samples
-// of one metric (over all its label sets); ok is false if it is absent.
-func metricValue(t *testing.T, httpAddr, name string) (value float64, ok bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+httpAddr+"/metrics", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One connection per scrape: a kept-alive one would be counted in the
-	// go_goroutines it reports.
-	req.Close = true
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("scrape /metrics: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("scrape /metrics: %s", resp.Status)
-	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		rest, found := strings.CutPrefix(sc.Text(), name)
-		switch {
-		case !found:
-			continue
-		case strings.HasPrefix(rest, "{"):
-			i := strings.LastIndex(rest, "} ")
-			if i < 0 {
-				continue
-			}
-			rest = rest[i+1:]
-		case !strings.HasPrefix(rest, " "):
-			continue // another metric whose name starts with name
-		}
-		fields := strings.Fields(rest)
-		if len(fields) == 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil {
-			t.Fatalf("metric %s: %q: %v", name, sc.Text(), err)
-		}
-		value += v
-		ok = true
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("read /metrics: %v", err)
-	}
-	return value, ok
-}
-
-// logRecords parses a run's logs, one JSON object per line as the bot
-// writes them; a line that is not JSON fails the test, because log
-// pipelines rely on it.
-func logRecords(t *testing.T, logs string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for line := range strings.Lines(logs) {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Errorf("log line is not JSON: %q", line)
-			continue
-		}
-		out = append(out, rec)
-	}
-	return out
-}
-
-// logged returns the records whose msg is msg.
-func logged(t *testing.T, logs, msg string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, rec := range logRecords(t, logs) {
-		if rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-// posts returns the chat.postMessage calls Slack accepted, in order.
-func posts(s *slacktest.Server) []slacktest.Message {
-	var out []slacktest.Message
-	for _, m := range s.Messages() {
-		if m.Method == "chat.postMessage" {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// replyTo waits for the message answering envelope id (an ack payload, a
-// response_url POST or an ephemeral), and returns its text.
-func replyTo(ctx context.Context, s *slacktest.Server, envelopeID string) (string, error) {
-	var text string
-	_, err := s.WaitMessages(ctx, func(ms []slacktest.Message) bool {
-		for _, m := range ms {
-			if m.EnvelopeID == envelopeID {
-				text = m.Text + unescapeJSON(m.Blocks)
-				return true
-			}
-		}
-		return false
-	})
-	return text, err
-}
-
-// settle gives the bot time to send anything it still meant to send, for
-// tests that assert something did NOT happen.
-func settle() { time.Sleep(300 * time.Millisecond) }
 
 // TestEndToEndSocketFaults: after every kind of disconnect Slack sends, and
 // after a dropped socket, the bot reconnects and answers the next command.
@@ -685,109 +562,6 @@ func TestOverlappingTicksPostOnce(t *testing.T) {
 	}
 }
 
-// stallingProxy forwards TCP to Postgres until stalled. Stalled, it cuts
-// the open connections and accepts new ones without ever answering: a
-// database behind a network partition, where connecting hangs (until the
-// driver's connect timeout) instead of failing at once as with Proxy.Stop.
-type stallingProxy struct {
-	ln     net.Listener
-	target string
-
-	mu      sync.Mutex
-	stalled bool
-	conns   map[net.Conn]struct{}
-	wg      sync.WaitGroup
-}
-
-func newStallingProxy(t *testing.T, target string) *stallingProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &stallingProxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
-	p.wg.Go(p.accept)
-	t.Cleanup(func() {
-		ln.Close()
-		p.cut()
-		p.wg.Wait()
-	})
-	return p
-}
-
-// startStalledBot starts the bot on a fresh database reached through a
-// proxy that can stall, so that Postgres hangs instead of refusing. It also
-// returns the database's own DSN, which bypasses the proxy.
-func startStalledBot(t *testing.T, s *slacktest.Server) (*harness, *stallingProxy, string) {
-	t.Helper()
-	dsn := storagetest.NewDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newStallingProxy(t, u.Host)
-	u.Host = proxy.ln.Addr().String()
-	return startBot(t, s, withDSN(u.String())), proxy, dsn
-}
-
-func (p *stallingProxy) accept() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		p.conns[c] = struct{}{}
-		stalled := p.stalled
-		p.mu.Unlock()
-		if !stalled { // stalled: held open, never answered
-			p.wg.Go(func() { p.forward(c) })
-		}
-	}
-}
-
-func (p *stallingProxy) forward(c net.Conn) {
-	up, err := net.DialTimeout("tcp", p.target, 5*time.Second)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	p.conns[up] = struct{}{}
-	p.mu.Unlock()
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, c); done <- struct{}{} }()
-	go func() { io.Copy(c, up); done <- struct{}{} }()
-	<-done
-	c.Close()
-	up.Close()
-	<-done
-}
-
-// cut closes every connection, forwarded or held.
-func (p *stallingProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for c := range p.conns {
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-func (p *stallingProxy) stall() {
-	p.mu.Lock()
-	p.stalled = true
-	p.mu.Unlock()
-	p.cut()
-}
-
-func (p *stallingProxy) resume() {
-	p.mu.Lock()
-	p.stalled = false
-	p.mu.Unlock()
-	p.cut() // the held connections fail, and the pool dials afresh
-}
-
 // TestEndToEndDatabaseHangs: Postgres stops answering (a partition, not a
 // refusal), so every store call takes until the connect timeout. Envelopes
 // are still acked in time; a vote is answered "NOT saved"; a feedback modal,
@@ -864,5 +638,66 @@ func TestEndToEndStopWithDatabaseHung(t *testing.T) {
 	h.stop() // fails the test after 15 s
 	if took := time.Since(start); took > 12*time.Second {
 		t.Errorf("stopping took %v with the database hung", took)
+	}
+}
+
+// TestEndToEndStopDuringSlowWrite: SIGTERM while a feedback form is being
+// saved, slowly: another transaction holds the ratings table. The stop lets
+// the click's budget run out, then the user is told in a direct message
+// that the closed form was NOT saved, with what they wrote, and only then
+// is the database closed.
+func TestEndToEndStopDuringSlowWrite(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	h := startBot(t, s)
+
+	h.slash("practice sbe technical")
+	post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
+	h.openFeedback(questionOf(t, post), post.TS)
+
+	tx, err := h.db().Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE ratings IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	const notes = "Ask about retries and timeouts"
+	ack, err := s.ViewSubmission(h.ctx(), slacktest.Submission{Values: map[string]map[string]slacktest.ViewValue{
+		"rating": {"stars": {Type: "static_select", SelectedOption: "4"}},
+		"notes":  {"notes": {Value: notes}},
+	}})
+	if err != nil || len(ack.Payload) > 0 {
+		t.Fatalf("submission acked with %s, %v; want an empty ack at the budget", ack.Payload, err)
+	}
+	h.cancel() // SIGTERM, with the rating still waiting for the lock
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			t.Errorf("runBot returned %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the bot did not stop within a minute")
+	}
+	tx.Rollback()
+
+	var told bool
+	for _, m := range s.Messages() {
+		if m.Channel == slacktest.DMChannel(slacktest.DefaultUserID) && strings.Contains(m.Text, "NOT saved") && strings.Contains(m.Text, notes) {
+			told = true
+		}
+	}
+	if !told {
+		t.Error("the user was not told the closed form was NOT saved")
+	}
+	if strings.Contains(h.logs.String(), "database is closed") {
+		t.Error("the database was closed under a handler still running")
+	}
+	var ratings int
+	if err := h.db().Get(&ratings, `SELECT count(*) FROM ratings`); err != nil || ratings != 0 {
+		t.Errorf("%d ratings stored (%v), yet the user was told none was", ratings, err)
 	}
 }

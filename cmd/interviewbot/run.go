@@ -5,25 +5,21 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot"
 	"github.com/interviewbot/interviewbot/handlers"
 	"github.com/interviewbot/interviewbot/questions"
-	"github.com/interviewbot/interviewbot/questions/bankfile"
 	"github.com/interviewbot/interviewbot/storage"
 	"github.com/interviewbot/interviewbot/storage/memstore"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 const usage = `usage: interviewbot [run | shell | healthcheck | questions lint|import|export]
@@ -38,9 +34,23 @@ const usage = `usage: interviewbot [run | shell | healthcheck | questions lint|i
 
 Configuration comes from the environment; see the README.`
 
-// shutdownTimeout bounds a graceful stop: answering the envelopes already
-// received, stopping the scheduler, closing the database.
-const shutdownTimeout = 10 * time.Second
+// How long a graceful stop (SIGTERM) takes, step by step.
+const (
+	// clickTimeout bounds a button's or a modal's work, database included.
+	clickTimeout = 15 * time.Second
+	// drainTimeout is how long a stop lets the envelopes already received
+	// finish. It outlasts a click's budget, so that a vote or a feedback
+	// form being saved ends saved or answered "NOT saved", never cut off.
+	// A slash command still running then (a kit waiting out rate limits)
+	// is cancelled and answered; an unfinished kit resumes on a replica.
+	drainTimeout = clickTimeout + 5*time.Second
+	// shutdownTimeout bounds each step after the transport has stopped:
+	// the scheduler and the HTTP server, then the database.
+	shutdownTimeout = 10 * time.Second
+	// stopTimeout is the longest a graceful stop takes; the pod's
+	// terminationGracePeriodSeconds (deploy/kubernetes) must exceed it.
+	stopTimeout = drainTimeout + bot.AnswerGrace + 2*shutdownTimeout
+)
 
 // run is the whole program; main only turns its error into an exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -52,12 +62,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch mode {
 	case "run":
 		if len(args) > 0 {
-			return fmt.Errorf("run takes no arguments\n%s", usage)
+			return usageError{"run takes no arguments", usage}
 		}
 		return runBot(ctx, getenv, stderr, nil)
 	case "shell":
 		if len(args) > 0 {
-			return fmt.Errorf("shell takes no arguments\n%s", usage)
+			return usageError{"shell takes no arguments", usage}
 		}
 		return runShell(ctx, getenv, stdin, stdout, stderr)
 	case "questions":
@@ -68,7 +78,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", mode, usage)
+	return usageError{fmt.Sprintf("unknown command %q", mode), usage}
+}
+
+// usageError is a mistake on the command line: what was wrong, then the
+// usage text, both printed by main.
+type usageError struct{ problem, usage string }
+
+func (e usageError) Error() string {
+	if e.problem == "" {
+		return e.usage
+	}
+	return e.problem + "\n" + e.usage
 }
 
 func newLogger(w io.Writer, level slog.Level, json bool) *slog.Logger {
@@ -101,43 +122,70 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	defer closeBounded(db, log)
-	// The bot serves the built-in bank even while Postgres is down, so a
-	// failed migration is retried in the background rather than fatal.
-	migrated := make(chan struct{})
-	go migrateUntilDone(ctx, db, log, migrated)
+	// Nothing that needs the schema runs before the migrations have.
+	mig := newMigrator(string(cfg.databaseURL), log)
+	db.HoldUntil(mig.done)
 
 	sender := bot.NewSender(bot.SenderConfig{
 		BotToken: string(cfg.botToken), AppToken: string(cfg.appToken), APIURL: cfg.apiURL,
 		Log: log, Observer: metrics,
 	})
 	authCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	teamID, err := sender.AuthTest(authCtx)
+	ws, err := sender.AuthTest(authCtx)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
+		return authError(err, cfg.apiURL)
 	}
 	metrics.watchDatabase(reg, db.Failures)
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID())})
-	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: teamID})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: db, Slack: sender, Admins: cfg.admins, Log: log, Owner: cmp.Or(cfg.instance, ownerID()), Retention: cfg.retention})
+	transport := bot.New(bot.Config{Sender: sender, Handler: cmds, Log: log, TeamID: ws.TeamID, EnterpriseID: ws.EnterpriseID, ClickTimeout: clickTimeout})
 
+	// HTTP first: /healthz answers the start-up probe while migrating.
 	ln, err := net.Listen("tcp", cfg.httpAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: healthMux(transport, db, migrated, reg), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: healthMux(transport, db, mig.done, reg), ReadHeaderTimeout: 5 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
-	log.Info("interviewbot starting", "http_addr", ln.Addr().String(), "slack_api", cfg.apiURL, "team", teamID)
+	log.Info("interviewbot starting", "http_addr", ln.Addr().String(), "slack_api", cfg.apiURL, "team", ws.TeamID, "enterprise", ws.EnterpriseID)
 	if onStart != nil {
 		onStart(ln.Addr().String())
 	}
+	stopHTTP := func(ctx context.Context, err error) error {
+		if sErr := srv.Shutdown(ctx); sErr != nil {
+			log.Warn("http shutdown", "err", sErr)
+		}
+		if hErr := <-httpDone; hErr != nil && !errors.Is(hErr, http.ErrServerClosed) && err == nil {
+			err = fmt.Errorf("http server: %w", hErr)
+		}
+		return err
+	}
 
-	// The scheduler starts once the schema is in place.
+	// Migrate, then connect: an envelope must find the schema in place.
+	migrated, err := mig.atStart(ctx)
+	if err != nil || ctx.Err() != nil {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		return stopHTTP(shutCtx, err)
+	}
+	bgDone := make(chan struct{})
+	if migrated {
+		close(bgDone)
+	} else {
+		go func() {
+			defer close(bgDone)
+			mig.background(ctx)
+		}()
+	}
+
+	// The scheduler (daily posts, kit resumption) starts once the schema
+	// is in place.
 	sched := newScheduler(cmds, log, metrics)
 	schedStop := make(chan func(context.Context), 1)
 	go func() {
 		select {
-		case <-migrated:
+		case <-mig.done:
 			// Read-only commands then answer without a database round trip.
 			db.CacheTeamQuestions(ctx)
 			if cfg.instance != "" {
@@ -156,20 +204,34 @@ func runBot(ctx context.Context, getenv func(string) string, stderr io.Writer, o
 		}
 	}()
 
-	runErr := transport.Run(ctx, shutdownTimeout)
+	// Run returns once the handlers in flight have ended, so the database,
+	// closed last, is never closed under them.
+	runErr := transport.Run(ctx, drainTimeout)
 	log.Info("interviewbot stopping")
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if stop := <-schedStop; stop != nil {
 		stop(shutCtx)
 	}
-	if err := srv.Shutdown(shutCtx); err != nil {
-		log.Warn("http shutdown", "err", err)
+	select {
+	case <-bgDone:
+	case <-shutCtx.Done():
 	}
-	if err := <-httpDone; err != nil && !errors.Is(err, http.ErrServerClosed) && runErr == nil {
-		runErr = fmt.Errorf("http server: %w", err)
+	return stopHTTP(shutCtx, runErr)
+}
+
+// authError names the setting at fault when auth.test failed: the token
+// only when Slack answered and refused it, else the API URL.
+func authError(err error, apiURL string) error {
+	if errors.Is(err, bot.ErrTokenRefused) {
+		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused it (auth.test): %w", err)
 	}
-	return runErr
+	if urlErr, ok := errors.AsType[*url.Error](err); ok {
+		// No answer at all: the URL is wrong or the network is down. The
+		// url.Error repeats the method's URL; the base is what to check.
+		return fmt.Errorf("SLACK_API_URL: cannot reach %s: %w", apiURL, urlErr.Err)
+	}
+	return fmt.Errorf("SLACK_API_URL: %s did not answer auth.test as Slack's Web API does: %w", apiURL, err)
 }
 
 // closeBounded closes the store last, but gives up after the shutdown
@@ -199,56 +261,6 @@ func ownerID() string {
 	return fmt.Sprintf("%s-%d-%x", cmp.Or(host, "interviewbot"), os.Getpid(), b)
 }
 
-// migrateUntilDone applies migrations, retrying while the database is
-// unreachable; every replica runs it and the advisory lock serialises them.
-func migrateUntilDone(ctx context.Context, db *storage.DB, log *slog.Logger, done chan<- struct{}) {
-	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 15*time.Second) {
-		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := db.Migrate(mctx)
-		cancel()
-		if err == nil {
-			close(done)
-			return
-		}
-		log.Error("database migration failed; retrying", "err", err, "retry_in", delay)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
-		}
-	}
-}
-
-func healthMux(transport *bot.Slack, db *storage.DB, migrated <-chan struct{}, reg *prometheus.Registry) *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		var problems []string
-		if !transport.Connected() {
-			problems = append(problems, "socket mode not connected")
-		}
-		select {
-		case <-migrated:
-			if err := db.Ping(ctx); err != nil {
-				problems = append(problems, "database unreachable")
-			}
-		default:
-			problems = append(problems, "database not migrated yet")
-		}
-		if len(problems) > 0 {
-			http.Error(w, fmt.Sprint(problems), http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return mux
-}
-
 func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(getenv, false, false)
 	if err != nil {
@@ -276,153 +288,6 @@ func runShell(ctx context.Context, getenv func(string) string, stdin io.Reader, 
 		fmt.Fprintln(stdout, "No DATABASE_URL: votes, notes and team questions are kept in memory and lost on exit.")
 	}
 	sh := bot.NewShell(stdin, stdout)
-	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log})
+	cmds := handlers.New(handlers.Config{Bank: bank, Store: store, Slack: sh, Admins: cfg.admins, Log: log, Retention: cfg.retention})
 	return sh.Run(ctx, cmds)
-}
-
-func runQuestions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return errors.New(questionsUsage)
-	}
-	bank, err := questions.Builtin()
-	if err != nil {
-		return fmt.Errorf("load question bank: %w", err)
-	}
-	sub, args := args[0], args[1:]
-	if sub == "lint" {
-		if len(args) > 0 {
-			return errors.New(questionsUsage)
-		}
-		problems := bank.Lint()
-		for _, p := range problems {
-			fmt.Fprintln(stdout, p)
-		}
-		if len(problems) > 0 {
-			return fmt.Errorf("question bank: %d problems", len(problems))
-		}
-		fmt.Fprintf(stdout, "question bank ok: %d questions\n", len(bank.Questions()))
-		return nil
-	}
-	if sub != "import" && sub != "export" {
-		return errors.New(questionsUsage)
-	}
-	fs := flag.NewFlagSet("questions "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	team := fs.String("team", "", "the Slack workspace (team) id, like T012AB3CD")
-	format := fs.String("format", "csv", "export format: csv or yaml")
-	out := fs.String("out", "", "export to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if !teamIDPattern.MatchString(*team) {
-		return fmt.Errorf("--team must be a Slack workspace id like T012AB3CD\n%s", questionsUsage)
-	}
-	cfg, err := parseConfig(getenv, false, true)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(ctx, string(cfg.databaseURL), newLogger(stderr, slog.LevelWarn, false))
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	if sub == "import" {
-		if fs.NArg() != 1 {
-			return fmt.Errorf("import takes one file\n%s", questionsUsage)
-		}
-		return importBank(ctx, db, bank, *team, fs.Arg(0), stdout)
-	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("export takes no file argument; use --out\n%s", questionsUsage)
-	}
-	return exportBank(ctx, db, *team, bankfile.Format(*format), *out, stdout)
-}
-
-const questionsUsage = `usage:
-  interviewbot questions lint
-  interviewbot questions import --team T012AB3CD FILE.csv|FILE.yaml
-  interviewbot questions export --team T012AB3CD [--format csv|yaml] [--out FILE]
-
-import and export need DATABASE_URL. An import is all or nothing and can be
-repeated: questions already there (same role, category and text) are
-updated, not added again.`
-
-var teamIDPattern = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
-
-func importBank(ctx context.Context, db *storage.DB, bank *questions.Bank, team, path string, stdout io.Writer) error {
-	format, err := bankfile.FormatOf(path)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rows, err := bankfile.Read(f, format, bank)
-	if err != nil {
-		return fmt.Errorf("%s: nothing imported:\n%w", path, err)
-	}
-	qs := make([]handlers.TeamQuestion, len(rows))
-	for i, r := range rows {
-		qs[i] = handlers.TeamQuestion{Role: r.Role, Category: r.Category, Text: r.Text, Guidance: r.Guidance, FollowUps: r.FollowUps, CreatedBy: "import"}
-	}
-	res, err := db.ImportTeamQuestions(ctx, team, qs)
-	if err != nil {
-		return fmt.Errorf("%s: nothing imported: %w", path, err)
-	}
-	fmt.Fprintf(stdout, "%s: %d added, %d updated, %d unchanged for team %s\n", path, res.Added, res.Updated, res.Unchanged, team)
-	return nil
-}
-
-func exportBank(ctx context.Context, db *storage.DB, team string, format bankfile.Format, out string, stdout io.Writer) error {
-	if format != bankfile.CSV && format != bankfile.YAML {
-		return fmt.Errorf("--format must be csv or yaml, not %q", format)
-	}
-	tqs, err := db.TeamQuestions(ctx, team)
-	if err != nil {
-		return err
-	}
-	rows := make([]bankfile.Row, len(tqs))
-	for i, q := range tqs {
-		rows[i] = bankfile.Row{Role: q.Role, Category: q.Category, Text: q.Text, Guidance: q.Guidance, FollowUps: q.FollowUps}
-	}
-	if out == "" {
-		return bankfile.Write(stdout, format, rows)
-	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := bankfile.Write(f, format, rows); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func runHealthcheck(ctx context.Context, getenv func(string) string) error {
-	_, port, err := net.SplitHostPort(cmp.Or(getenv("HTTP_ADDR"), ":8080"))
-	if err != nil {
-		return fmt.Errorf("HTTP_ADDR must be host:port or :port: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort("127.0.0.1", port)+"/readyz", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("not ready: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("not ready: %s %s", resp.Status, strings.TrimSpace(string(body)))
-	}
-	return nil
 }

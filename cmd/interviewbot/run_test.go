@@ -3,254 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/interviewbot/interviewbot/bot/slacktest"
 	"github.com/interviewbot/interviewbot/storage/storagetest"
 )
-
-// syncBuffer collects a run's logs; the bot writes from many goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// harness is the real bot, started through runBot, against the Slack
-// stand-in and a fresh Postgres database.
-type harness struct {
-	t      *testing.T
-	slack  *slacktest.Server
-	dsn    string
-	env    map[string]string
-	logs   *syncBuffer
-	http   string
-	cancel context.CancelFunc
-	done   chan error
-}
-
-type harnessOption func(*harness)
-
-func withEnv(k, v string) harnessOption { return func(h *harness) { h.env[k] = v } }
-
-func withDSN(dsn string) harnessOption { return func(h *harness) { h.env["DATABASE_URL"] = dsn } }
-
-// startBot runs the bot and waits until its socket is connected.
-func startBot(t *testing.T, s *slacktest.Server, opts ...harnessOption) *harness {
-	t.Helper()
-	h := &harness{t: t, slack: s, logs: &syncBuffer{}, done: make(chan error, 1)}
-	h.env = map[string]string{
-		"SLACK_APP_TOKEN":     s.AppToken(),
-		"SLACK_BOT_TOKEN":     s.BotToken(),
-		"SLACK_API_URL":       s.APIURL(),
-		"HTTP_ADDR":           "127.0.0.1:0",
-		"INTERVIEWBOT_ADMINS": "UADMIN",
-	}
-	for _, o := range opts {
-		o(h)
-	}
-	if h.env["DATABASE_URL"] == "" {
-		h.env["DATABASE_URL"] = storagetest.NewDSN(t)
-	}
-	h.dsn = h.env["DATABASE_URL"]
-	h.start()
-	t.Cleanup(func() {
-		h.stop()
-		if t.Failed() {
-			t.Logf("bot logs:\n%s", h.logs.String())
-		}
-	})
-	return h
-}
-
-func (h *harness) start() {
-	h.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	h.done = make(chan error, 1)
-	addr := make(chan string, 1)
-	before := h.slack.Connects()
-	go func() {
-		h.done <- runBot(ctx, func(k string) string { return h.env[k] }, h.logs, func(a string) { addr <- a })
-	}()
-	select {
-	case h.http = <-addr:
-	case err := <-h.done:
-		h.t.Fatalf("runBot: %v\nlogs:\n%s", err, h.logs.String())
-	case <-time.After(15 * time.Second):
-		h.t.Fatal("bot did not start within 15 s")
-	}
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := h.slack.WaitConnects(wctx, before+1); err != nil {
-		h.t.Fatalf("bot did not connect: %v", err)
-	}
-	h.waitReady()
-}
-
-// waitReady waits for /readyz: connected and migrated.
-func (h *harness) waitReady() {
-	h.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + h.http + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	h.t.Fatal("bot not ready within 15 s")
-}
-
-// stop shuts the bot down as SIGTERM would and checks it exits cleanly.
-func (h *harness) stop() {
-	if h.cancel == nil {
-		return
-	}
-	h.cancel()
-	h.cancel = nil
-	select {
-	case err := <-h.done:
-		if err != nil {
-			h.t.Errorf("runBot returned %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		h.t.Error("bot did not stop within 15 s")
-	}
-}
-
-func (h *harness) ctx() context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	h.t.Cleanup(cancel)
-	return ctx
-}
-
-// slash sends /interview text and returns the answer carried in the ack.
-func (h *harness) slash(text string, opts ...func(*slacktest.Slash)) ackAnswer {
-	h.t.Helper()
-	c := slacktest.Slash{Text: text}
-	for _, o := range opts {
-		o(&c)
-	}
-	ack, err := h.slack.SlashCommand(h.ctx(), c)
-	if err != nil {
-		h.t.Fatalf("/interview %s: %v", text, err)
-	}
-	return h.answer(ack)
-}
-
-func asUser(id string) func(*slacktest.Slash) { return func(s *slacktest.Slash) { s.UserID = id } }
-
-func inChannel(id string) func(*slacktest.Slash) {
-	return func(s *slacktest.Slash) { s.ChannelID = id }
-}
-
-// ackAnswer is a slash command's reply as it rode in the ack.
-type ackAnswer struct {
-	Ack          slacktest.Ack
-	ResponseType string            `json:"response_type"`
-	Text         string            `json:"text"`
-	Blocks       []json.RawMessage `json:"blocks"`
-}
-
-func (h *harness) answer(ack slacktest.Ack) ackAnswer {
-	h.t.Helper()
-	a := ackAnswer{Ack: ack}
-	if len(ack.Payload) > 0 {
-		if err := json.Unmarshal(ack.Payload, &a); err != nil {
-			h.t.Fatalf("ack payload %s: %v", ack.Payload, err)
-		}
-		if errs := slacktest.ValidateBlocks(mustJSON(h.t, a.Blocks), 50); len(errs) > 0 {
-			h.t.Errorf("ack blocks break Slack's limits: %v", errs)
-		}
-	}
-	return a
-}
-
-func mustJSON(t *testing.T, v any) json.RawMessage {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// unescapeJSON undoes encoding/json's HTML-safe escapes, for matching.
-func unescapeJSON(b []byte) string {
-	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(b))
-}
-
-// all is every text of an answer, blocks included.
-func (a ackAnswer) all() string {
-	var b strings.Builder
-	b.WriteString(a.Text)
-	for _, blk := range a.Blocks {
-		b.WriteString(unescapeJSON(blk))
-	}
-	return b.String()
-}
-
-// noProtocolErrors fails the test if the bot broke Slack's rules.
-func (h *harness) noProtocolErrors() {
-	h.t.Helper()
-	if errs := h.slack.Errors(); len(errs) > 0 {
-		h.t.Errorf("Slack protocol errors: %v", errs)
-	}
-}
-
-// buttonValue finds the value of the first element whose action_id starts
-// with actionID in blocks.
-func buttonValue(t *testing.T, blocks []json.RawMessage, actionID string) string {
-	t.Helper()
-	for _, b := range blocks {
-		var blk struct {
-			Elements []struct {
-				ActionID string `json:"action_id"`
-				Value    string `json:"value"`
-			} `json:"elements"`
-		}
-		json.Unmarshal(b, &blk)
-		for _, e := range blk.Elements {
-			if strings.HasPrefix(e.ActionID, actionID) {
-				return e.Value
-			}
-		}
-	}
-	t.Fatalf("no %s element in %s", actionID, blocks)
-	return ""
-}
-
-func questionLines(s string) int {
-	n := 0
-	for i := 1; i <= 200; i++ {
-		if strings.Contains(s, fmt.Sprintf("\\n%d. ", i)) || strings.Contains(s, fmt.Sprintf("\"%d. ", i)) {
-			n++
-		}
-	}
-	return n
-}
 
 func TestEndToEndCommands(t *testing.T) {
 	t.Parallel()
@@ -353,9 +121,12 @@ func TestStartupErrors(t *testing.T) {
 		{"missing bot token", map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"},
 		{"missing database", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"},
 		{"malformed database", map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL"},
+		{"key=value database with a space in its password", map[string]string{"DATABASE_URL": "host=127.0.0.1 password=pw secretpw"}, "DATABASE_URL"},
 		{"bad api url", map[string]string{"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"},
 		{"bad admins", map[string]string{"INTERVIEWBOT_ADMINS": "alice"}, "INTERVIEWBOT_ADMINS"},
 		{"bad http addr", map[string]string{"HTTP_ADDR": "nope"}, "HTTP_ADDR"},
+		{"retention in weeks", map[string]string{"INTERVIEWBOT_RETENTION_DAYS": "52w"}, "INTERVIEWBOT_RETENTION_DAYS"},
+		{"no retention", map[string]string{"INTERVIEWBOT_RETENTION_DAYS": "0"}, "INTERVIEWBOT_RETENTION_DAYS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -376,7 +147,7 @@ func TestStartupErrors(t *testing.T) {
 				t.Errorf("took %v, want < 1 s", d)
 			}
 			msg := err.Error()
-			if !strings.HasPrefix(msg, tt.variable+" ") || strings.Contains(msg, "\n") {
+			if !strings.HasPrefix(msg, tt.variable+" ") && !strings.HasPrefix(msg, tt.variable+": ") || strings.Contains(msg, "\n") {
 				t.Errorf("error %q: want one line starting with %s", msg, tt.variable)
 			}
 			for _, secret := range []string{"secretappvalue", "secretbotvalue", "secretpw"} {
@@ -454,4 +225,134 @@ func TestGracefulStop(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d practice posts, want the one in flight", n)
 	}
+}
+
+// TestStopFitsKubernetesGrace: the pod's grace period covers the longest
+// graceful stop, or Kubernetes kills the bot while it still answers.
+func TestStopFitsKubernetesGrace(t *testing.T) {
+	t.Parallel()
+	manifest, err := os.ReadFile(filepath.Join("..", "..", "deploy", "kubernetes", "deployment.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*terminationGracePeriodSeconds:\s*(\d+)`).FindSubmatch(manifest)
+	if m == nil {
+		t.Fatal("deployment.yaml sets no terminationGracePeriodSeconds")
+	}
+	grace, _ := strconv.Atoi(string(m[1]))
+	if time.Duration(grace)*time.Second <= stopTimeout {
+		t.Errorf("terminationGracePeriodSeconds is %d s; a graceful stop takes up to %v", grace, stopTimeout)
+	}
+}
+
+// TestStartupSaysWhichSlackSettingFailed: a Web API that cannot be reached
+// or is not Slack's is reported as SLACK_API_URL, and only a token Slack
+// refused as SLACK_BOT_TOKEN.
+func TestStartupSaysWhichSlackSettingFailed(t *testing.T) {
+	t.Parallel()
+	slack := slacktest.New()
+	t.Cleanup(slack.Close)
+	notSlack := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(notSlack.Close)
+	tests := []struct {
+		name, apiURL, botToken string
+		wantPrefix, wantText   string
+	}{
+		{"nothing listens", "http://127.0.0.1:1/api/", slack.BotToken(), "SLACK_API_URL: cannot reach http://127.0.0.1:1/api/", "connection refused"},
+		{"not Slack's API", notSlack.URL + "/api/", slack.BotToken(), "SLACK_API_URL: " + notSlack.URL + "/api/", "404"},
+		{"token refused", slack.APIURL(), "xoxb-111-222-revokedbotvalue", "SLACK_BOT_TOKEN: Slack refused it", "invalid_auth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{
+				"SLACK_APP_TOKEN": slack.AppToken(),
+				"SLACK_BOT_TOKEN": tt.botToken,
+				"SLACK_API_URL":   tt.apiURL,
+				"DATABASE_URL":    "postgres://u:secretpw@127.0.0.1:1/db?sslmode=disable",
+				"HTTP_ADDR":       "127.0.0.1:0",
+			}
+			var out syncBuffer
+			err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), &out, &out)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, tt.wantPrefix) || !strings.Contains(msg, tt.wantText) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q: want one line starting %q and naming %q", msg, tt.wantPrefix, tt.wantText)
+			}
+			if strings.Contains(msg+out.String(), "revokedbotvalue") || strings.Contains(msg+out.String(), "secretpw") {
+				t.Errorf("output leaks a secret: %q %q", msg, out.String())
+			}
+		})
+	}
+}
+
+// TestEndToEndFirstEnvelopeOnEmptyDatabase: a first install. The bot starts
+// on an empty database, and the very first envelope, sent the moment its
+// socket connects, is a write: it must find the schema in place.
+func TestEndToEndFirstEnvelopeOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, command, user, want string }{
+		{"add", "add sbe technical How do you roll back a bad migration?", "UADMIN", "Added `team-1`"},
+		{"daily", "daily sbe technical at 09:30", slacktest.DefaultUserID, "scheduled a daily question here"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := slacktest.New()
+			t.Cleanup(s.Close)
+			h := startBot(t, s, withDSN(storagetest.NewEmptyDSN(t)), connectedOnly())
+			if got := h.say(tt.command, asUser(tt.user)); !strings.Contains(got, tt.want) {
+				t.Errorf("first envelope %q answered %q, want %q", tt.command, got, tt.want)
+			}
+			if logs := h.logs.String(); strings.Contains(logs, "does not exist") {
+				t.Errorf("a query ran before the schema existed:\n%s", logs)
+			}
+			recs := logged(t, h.logs.String(), "database migrated")
+			if len(recs) != 1 || recs[0]["took"] == nil {
+				t.Errorf("the log does not say once how long migrating took: %v", recs)
+			} else {
+				t.Logf("migrating the empty database took %v", recs[0]["took"])
+			}
+		})
+	}
+}
+
+// TestEndToEndStartWithoutDatabase: Postgres unreachable at start. The bot
+// starts anyway: lists answer, writes say they were not saved, and it is
+// not ready. Once Postgres is back the migrations run in the background,
+// and only then do writes go through.
+func TestEndToEndStartWithoutDatabase(t *testing.T) {
+	t.Parallel()
+	s := slacktest.New()
+	t.Cleanup(s.Close)
+	u, err := url.Parse(storagetest.NewEmptyDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := storagetest.NewProxy(t, u.Host)
+	proxy.Stop()
+	h := startBot(t, s, withDSN(proxy.DSN(strings.TrimPrefix(u.Path, "/"))), connectedOnly())
+
+	if n := questionLines(h.slash("senior-backend technical").all()); n != 25 {
+		t.Errorf("without a database the list has %d questions, want 25", n)
+	}
+	if got := h.say("add sbe technical How do you roll back a bad migration?", asUser("UADMIN")); !strings.Contains(got, "NOT added") {
+		t.Errorf("add without a database answered %q", got)
+	}
+	if ready(h) {
+		t.Error("/readyz says ready without a database")
+	}
+	if len(logged(t, h.logs.String(), "database unreachable at start: serving without it, and refusing writes until the migrations have run")) != 1 {
+		t.Error("the log does not say the bot started without its database")
+	}
+
+	proxy.Start()
+	waitFor(t, "readiness once the database is back", func() bool { return ready(h) })
+	if got := h.say("add sbe technical How do you roll back a bad migration?", asUser("UADMIN")); !strings.Contains(got, "Added `team-1`") {
+		t.Errorf("add once the database is back answered %q", got)
+	}
+	if logs := h.logs.String(); strings.Contains(logs, "does not exist") {
+		t.Errorf("a query ran before the schema existed:\n%s", logs)
+	}
+	h.noProtocolErrors()
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -28,66 +29,6 @@ const hostileText = "Is <!channel> <!here> <@U123> <#C123> <https://x|click> & c
 // in anything the bot sends, Slack would ping the channel, mention someone
 // or show a disguised link.
 var controlSequences = []string{"<!channel", "<!here", "<@U123", "<#C123", "<https://x"}
-
-// slackEscaped is text as Slack delivers slash command text: &, < and >
-// as entities.
-func slackEscaped(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// noRawControl fails the test if any message or view the bot sent holds a
-// control sequence unescaped: text, blocks, fallback text, modals.
-func noRawControl(t *testing.T, s *slacktest.Server) {
-	t.Helper()
-	check := func(what, body string) {
-		t.Helper()
-		for _, seq := range controlSequences {
-			if i := strings.Index(body, seq); i >= 0 {
-				t.Errorf("%s carries %q raw: …%s…", what, seq, body[max(0, i-80):min(len(body), i+80)])
-			}
-		}
-	}
-	for _, m := range s.Messages() {
-		check(m.Method+" text", m.Text)
-		check(m.Method+" blocks", unescapeJSON(m.Blocks))
-	}
-	for _, v := range s.Views() {
-		check(v.Method, unescapeJSON(v.View))
-	}
-}
-
-// say runs /interview text and returns the answer the user sees, whether
-// it rode in the ack or came later through the response_url.
-func (h *harness) say(text string, opts ...func(*slacktest.Slash)) string {
-	h.t.Helper()
-	c := slacktest.Slash{Text: text}
-	for _, o := range opts {
-		o(&c)
-	}
-	ack, err := h.slack.SlashCommand(h.ctx(), c)
-	if err != nil {
-		h.t.Fatalf("/interview %s: %v", text, err)
-	}
-	if a := h.answer(ack).all(); a != "" {
-		return a
-	}
-	answer, err := replyTo(h.ctx(), h.slack, ack.EnvelopeID)
-	if err != nil {
-		h.t.Fatalf("/interview %s: no answer: %v", text, err)
-	}
-	return answer
-}
-
-// openFeedback clicks 📝 Feedback and waits for the modal: views.open
-// follows the click's ack, so a submission sent at once would find none.
-func (h *harness) openFeedback(q, ts string) {
-	h.t.Helper()
-	n := len(h.slack.Views())
-	h.click("feedback_open", q, ts)
-	if _, err := h.slack.WaitViews(h.ctx(), n+1); err != nil {
-		h.t.Fatalf("no feedback modal: %v", err)
-	}
-}
 
 var addedPattern = regexp.MustCompile("Added `(team-[0-9]+)`")
 
@@ -587,5 +528,40 @@ func TestEndToEndSecretsNotLogged(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"level":"DEBUG"`) {
 		t.Error("no debug lines: the run did not log at debug level")
+	}
+}
+
+// TestEndToEndEnterpriseGrid: on Enterprise Grid, a user of another
+// workspace of the same organization who clicks the bot's post in a shared
+// channel is answered, and the vote counts with the channel's others. With
+// an organization-wide install, interactions carry no team at all, and
+// commands come from every workspace of the organization.
+func TestEndToEndEnterpriseGrid(t *testing.T) {
+	t.Parallel()
+	for _, orgWide := range []bool{false, true} {
+		t.Run(fmt.Sprintf("org-wide %v", orgWide), func(t *testing.T) {
+			t.Parallel()
+			s := slacktest.New(slacktest.WithEnterprise("E0TEST", orgWide))
+			t.Cleanup(s.Close)
+			h := startBot(t, s)
+			h.slash("practice sbe technical")
+			post := h.posted(func(m slacktest.Message) bool { return hasButtons(m, "rate_up") })
+			q := questionOf(t, post)
+
+			h.vote("rate_up", q, post.TS, "1 👍 and 0 👎")
+			before := h.count("2 👍 and 0 👎")
+			if _, err := s.BlockAction(h.ctx(), slacktest.Action{UserID: "W333", UserTeamID: "T222", ActionID: "rate_up", Value: q, MessageTS: post.TS, ChannelID: slacktest.DefaultChannelID}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the other workspace's user to be answered", func() bool { return h.count("2 👍 and 0 👎") > before })
+
+			if orgWide {
+				a := h.say("sbe technical", func(c *slacktest.Slash) { c.TeamID, c.UserID = "T222", "W333" })
+				if questionLines(a) != 25 {
+					t.Errorf("a command from another workspace of the organization answered %q", a)
+				}
+			}
+			h.noProtocolErrors()
+		})
 	}
 }

@@ -18,11 +18,14 @@ type kit struct {
 	k         handlers.Kit // items in position order
 	claimedBy string
 	expires   time.Time
+	// erased says retention erased the scorecards and the label.
+	erased bool
 }
 
 // clone returns a copy of k that shares no memory with the store.
 func clone(k handlers.Kit) handlers.Kit {
 	k.Items = slices.Clone(k.Items)
+	k.Panel = slices.Clone(k.Panel)
 	return k
 }
 
@@ -40,6 +43,9 @@ func (s *Store) CreateKit(ctx context.Context, k handlers.Kit, owner string, unt
 	defer s.mu.Unlock()
 	k.CreatedAt = stored(k.CreatedAt)
 	k.ParentTS, k.Finished = "", false
+	k.ClosedAt, k.Deleted, k.Attempts, k.Abandoned = time.Time{}, false, 0, false
+	k.Panel = slices.Clone(k.Panel)
+	k.InterviewAt = micro(k.InterviewAt)
 	k.Items = slices.Clone(k.Items)
 	for i := range k.Items {
 		k.Items[i].ReplyTS = ""
@@ -139,6 +145,25 @@ func (s *Store) FinishKit(ctx context.Context, id, owner string, finished bool, 
 		kt.k.Finished, kt.claimedBy, kt.expires = true, "", time.Time{}
 	case kt.claimedBy == owner && !kt.k.Finished:
 		kt.claimedBy, kt.expires = "", micro(retryAt)
+		kt.k.Attempts++
+	}
+	return nil
+}
+
+// AbandonKit stops posting kit id for good: it is no longer resumed and
+// its lease is ended. Abandoning a finished or abandoned kit changes
+// nothing.
+func (s *Store) AbandonKit(ctx context.Context, id string, at time.Time) error {
+	if err := s.lock(ctx, "abandon kit"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	kt, ok := s.kits[id]
+	if !ok {
+		return fmt.Errorf("abandon kit %q: %w", id, handlers.ErrNotFound)
+	}
+	if !kt.k.Finished {
+		kt.k.Abandoned, kt.claimedBy, kt.expires = true, "", time.Time{}
 	}
 	return nil
 }
@@ -188,7 +213,7 @@ func (s *Store) UnfinishedKits(ctx context.Context, since, now time.Time) ([]han
 	defer s.mu.Unlock()
 	out := make([]handlers.Kit, 0)
 	for _, kt := range s.kits {
-		if !kt.k.Finished && kt.k.CreatedAt.After(since) && (kt.expires.IsZero() || !kt.expires.After(now)) {
+		if !kt.k.Finished && !kt.k.Abandoned && kt.k.CreatedAt.After(since) && (kt.expires.IsZero() || !kt.expires.After(now)) {
 			out = append(out, clone(kt.k))
 		}
 	}
@@ -215,6 +240,11 @@ func (s *Store) ReleaseLeases(ctx context.Context, owner string, now time.Time) 
 	for _, row := range s.dailyPosts {
 		if row.p.ClaimedBy == owner && row.p.State == "claimed" {
 			row.p.ClaimedBy, row.expires = "", micro(now)
+		}
+	}
+	for _, row := range s.panels.reminders {
+		if row.claimedBy == owner && !row.sent {
+			row.claimedBy, row.expires = "", micro(now)
 		}
 	}
 	return nil

@@ -25,20 +25,23 @@ type Store struct {
 	votes     map[messageKey]map[string]int // user id → +1 or -1
 	ratings   map[feedbackKey]rating
 	questions []teamQuestion // in id order; index i holds "team-<i+1>"
+	team      teamBanks      // team roles, categories and hidden questions
 	posts     map[postKey]handlers.Post
 
-	kits map[string]*kit // by id
+	kits   map[string]*kit // by id
+	panels panelState      // scorecards and reminders of panel kits
 
 	schedules map[int64]*handlers.Schedule
 	// scheduleSeq mirrors Postgres' bigserial, which an upsert advances
 	// even when it updates, so ids match between the stores.
 	scheduleSeq int64
 	dailyPosts  map[dailyKey]*dailyPost
+	skips       map[channelKey][]handlers.DateRange
 
 	private practiceData
 
-	// questionsVersion counts the changes to team questions.
-	questionsVersion uint64
+	// bankVersion counts the changes to teams' banks.
+	bankVersion uint64
 }
 
 var _ handlers.Store = (*Store)(nil)

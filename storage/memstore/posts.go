@@ -61,6 +61,11 @@ func (s *Store) DailyHistory(ctx context.Context, teamID, channelID string) ([]s
 		return nil, err
 	}
 	defer s.mu.Unlock()
+	return s.dailyHistory(teamID, channelID), nil
+}
+
+// dailyHistory is DailyHistory with s.mu held.
+func (s *Store) dailyHistory(teamID, channelID string) []string {
 	var posts []handlers.Post
 	for k, p := range s.posts {
 		if k.teamID == teamID && k.channelID == channelID && p.Source == "daily" {
@@ -74,7 +79,7 @@ func (s *Store) DailyHistory(ctx context.Context, teamID, channelID string) ([]s
 	for _, p := range posts {
 		ids = append(ids, p.QuestionID)
 	}
-	return ids, nil
+	return ids
 }
 
 // WasPosted reports whether p.QuestionID was posted in message p.MessageTS

@@ -31,7 +31,7 @@ type practiceData struct {
 	checks   map[userKey][]handlers.SelfCheck // in insertion order
 	personal map[int64]*handlers.PersonalSchedule
 	seq      int64 // mirrors personal_schedules' bigserial
-	posts    map[dailyKey]*dailyPost
+	posts    map[personalKey]*dailyPost
 	initDone bool
 }
 
@@ -43,7 +43,7 @@ func (s *Store) practice() *practiceData {
 		p.sends = map[sendKey]handlers.PracticeSend{}
 		p.checks = map[userKey][]handlers.SelfCheck{}
 		p.personal = map[int64]*handlers.PersonalSchedule{}
-		p.posts = map[dailyKey]*dailyPost{}
+		p.posts = map[personalKey]*dailyPost{}
 		p.initDone = true
 	}
 	return p
@@ -222,7 +222,7 @@ func (s *Store) ClaimPersonalPost(ctx context.Context, scheduleID int64, localDa
 	if _, ok := p.personal[scheduleID]; !ok {
 		return handlers.DailyPost{}, false, fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
 	}
-	k := dailyKey{scheduleID, localDate}
+	k := personalKey{scheduleID, localDate}
 	row, ok := p.posts[k]
 	if !ok {
 		row = &dailyPost{p: handlers.DailyPost{ScheduleID: scheduleID, LocalDate: localDate, State: "claimed"}}
@@ -244,7 +244,7 @@ func (s *Store) ReleasePersonalPost(ctx context.Context, scheduleID int64, local
 		return err
 	}
 	defer s.mu.Unlock()
-	row, ok := s.practice().posts[dailyKey{scheduleID, localDate}]
+	row, ok := s.practice().posts[personalKey{scheduleID, localDate}]
 	if !ok || row.p.State != "claimed" || row.p.ClaimedBy != owner {
 		return fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
 	}
@@ -264,7 +264,7 @@ func (s *Store) MarkPersonalPosted(ctx context.Context, scheduleID int64, localD
 		return err
 	}
 	defer s.mu.Unlock()
-	row, ok := s.practice().posts[dailyKey{scheduleID, localDate}]
+	row, ok := s.practice().posts[personalKey{scheduleID, localDate}]
 	if !ok {
 		return fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
 	}
@@ -295,7 +295,7 @@ func (s *Store) SkipPersonalPost(ctx context.Context, scheduleID int64, localDat
 	if _, ok := p.personal[scheduleID]; !ok {
 		return false, fmt.Errorf("%s: %w", op, handlers.ErrNotFound)
 	}
-	k := dailyKey{scheduleID, localDate}
+	k := personalKey{scheduleID, localDate}
 	if _, ok := p.posts[k]; ok {
 		return false, nil
 	}
@@ -352,4 +352,10 @@ func (s *Store) ForgetUser(ctx context.Context, teamID, userID string) (handlers
 		f.Role = true
 	}
 	return f, nil
+}
+
+// personalKey names one personal schedule's question for one local date.
+type personalKey struct {
+	scheduleID int64
+	localDate  string
 }

@@ -152,6 +152,9 @@ func CheckKit(k handlers.Kit, owner string) error {
 	if err := storable(field{"created by", k.CreatedBy}); err != nil {
 		return err
 	}
+	if err := checkPanel(k); err != nil {
+		return err
+	}
 	if len(k.Items) == 0 {
 		return fmt.Errorf("kit items: empty")
 	}
@@ -198,8 +201,30 @@ func CheckSchedule(s handlers.Schedule) error {
 	if s.Hour < 0 || s.Hour > 23 || s.Minute < 0 || s.Minute > 59 {
 		return fmt.Errorf("schedule time: %02d:%02d, must be 00:00 to 23:59", s.Hour, s.Minute)
 	}
-	if s.Days != handlers.Weekdays && s.Days != handlers.Everyday {
-		return fmt.Errorf("schedule days: %q, must be weekdays or everyday", s.Days)
+	if !s.Days.Valid() {
+		return fmt.Errorf("schedule days: %q, must be weekdays, everyday or days such as mon,wed,fri", s.Days)
+	}
+	if s.Difficulty < 0 || s.Difficulty > 3 {
+		return fmt.Errorf("schedule difficulty: %d, must be 0 (any) to 3", s.Difficulty)
+	}
+	if s.PausedUntil != "" {
+		if err := CheckLocalDate(s.PausedUntil); err != nil {
+			return fmt.Errorf("schedule paused until: %w", err)
+		}
+	}
+	if err := storable(field{"paused by", s.PausedBy}); err != nil {
+		return err
+	}
+	return CheckReason(s.PauseReason)
+}
+
+// CheckSkip reports why a channel's skipped dates cannot be stored, or nil.
+func CheckSkip(teamID, channelID string, r handlers.DateRange, by string) error {
+	if err := required(field{"team id", teamID}, field{"channel id", channelID}, field{"skipped by", by}); err != nil {
+		return err
+	}
+	if r.From > r.To {
+		return fmt.Errorf("skip: %s is after %s", r.From, r.To)
 	}
 	return nil
 }
