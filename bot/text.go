@@ -44,6 +44,14 @@ func renderText(text string, blocks []slack.Block, first int, press func(actionI
 			for _, f := range blk.Fields {
 				b.WriteString(fromMrkdwn(f.Text) + "\n")
 			}
+			// A button beside the text (daily off's list) is pressable like
+			// one in an actions block.
+			if blk.Accessory != nil && blk.Accessory.ButtonElement != nil {
+				e := blk.Accessory.ButtonElement
+				fmt.Fprintf(&b, "  [%d] %s\n", n, e.Text.Text)
+				press(e.ActionID, e.Value, nil)
+				n++
+			}
 		case *slack.ContextBlock:
 			for _, e := range blk.ContextElements.Elements {
 				if t, ok := e.(*slack.TextBlockObject); ok {
