@@ -152,10 +152,12 @@ func (l *lists) answer(tv teamVersion, own bool, key answerKey, render func() *M
 	return render()
 }
 
-// listPool is pool for a list, and whether the team has questions of its
-// own in it. Without any, the pool holds the category's own slice, not a
-// copy (copying it was most of a cached list's cost): the list only reads
-// it.
+// listPool is pool for a list, and whether the list is the team's own:
+// whether the team has questions in it, or changed its category (hid
+// questions, or made it). Only a list that is not is the same for every
+// team. Without team questions the pool holds the category's own slice,
+// not a copy (copying it was most of a cached list's cost): the list only
+// reads it.
 func (l *lists) listPool(ctx context.Context, teamID string, r *questions.Role, cat *questions.Category) (pool, bool, error) {
 	v, err := l.view(ctx, teamID)
 	r, cat = v.resolve(r, cat)
@@ -166,7 +168,8 @@ func (l *lists) listPool(ctx context.Context, teamID string, r *questions.Role, 
 			return p, true, err
 		}
 	}
-	return p, false, err
+	// A team that changed nothing sees the built-in categories.
+	return p, v.bank != l.bank && !l.builtinCategory(p), err
 }
 
 // plain says whether the team sees the built-in bank as it is: no

@@ -78,9 +78,6 @@ func (l *lists) list(ctx context.Context, teamID string, r *questions.Role, cat 
 		// becomes a key, so only those are ever kept. Page 1 always is.
 		page = clampPage(page, len(listPages(p.questions)))
 	}
-	// Only a built-in category with nothing of the team's in it is the
-	// same list for every team.
-	own = own || !l.builtinCategory(p)
 	render := func() *Message {
 		note := ""
 		if own {
