@@ -262,19 +262,11 @@ func (s *Shell) ask(blk *slack.InputBlock) (actionID, value string, ok bool) {
 	switch e := blk.Element.(type) {
 	case *slack.SelectBlockElement:
 		fmt.Fprintln(s.out, blk.Label.Text)
-		opts := make([]option, len(e.Options))
-		for i, o := range e.Options {
-			opts[i] = option{label: o.Text.Text, value: o.Value}
-		}
-		value, ok := s.choose(opts)
+		value, ok := s.choose(optionsOf(e.Options))
 		return e.ActionID, value, ok
 	case *slack.RadioButtonsBlockElement:
 		fmt.Fprintln(s.out, blk.Label.Text)
-		opts := make([]option, len(e.Options))
-		for i, o := range e.Options {
-			opts[i] = option{label: o.Text.Text, value: o.Value}
-		}
-		value, ok := s.choose(opts)
+		value, ok := s.choose(optionsOf(e.Options))
 		return e.ActionID, value, ok
 	case *slack.PlainTextInputBlockElement:
 		fmt.Fprintf(s.out, "%s: ", blk.Label.Text)

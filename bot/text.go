@@ -23,6 +23,15 @@ type button struct {
 // option is one choice of a menu.
 type option struct{ label, value string }
 
+// optionsOf is a menu's or radio group's choices as the shell numbers them.
+func optionsOf(opts []*slack.OptionBlockObject) []option {
+	out := make([]option, len(opts))
+	for i, o := range opts {
+		out[i] = option{label: o.Text.Text, value: o.Value}
+	}
+	return out
+}
+
 // renderText turns Block Kit into readable terminal text. Buttons and menus
 // are numbered from first; each one found is passed to press so the shell
 // can remember what the number does.
@@ -69,10 +78,7 @@ func renderText(text string, blocks []slack.Block, first int, press func(actionI
 					press(e.ActionID, e.Value, nil)
 					n++
 				case *slack.SelectBlockElement:
-					opts := make([]option, len(e.Options))
-					for i, o := range e.Options {
-						opts[i] = option{label: o.Text.Text, value: o.Value}
-					}
+					opts := optionsOf(e.Options)
 					label := "menu"
 					if e.Placeholder != nil {
 						label = e.Placeholder.Text

@@ -146,14 +146,9 @@ func (r *recSlack) channelPosts() []handlers.Message {
 
 // public returns everything the bot posted or updated in channels.
 func (r *recSlack) public() []handlers.Message {
+	out := r.channelPosts()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []handlers.Message
-	for _, m := range r.posts {
-		if !strings.HasPrefix(m.Channel, "U") {
-			out = append(out, m)
-		}
-	}
 	for _, m := range r.updates {
 		out = append(out, m)
 	}
